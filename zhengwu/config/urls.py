@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "政务服务管理平台"
+admin.site.site_title = "政务服务管理平台"
+admin.site.index_title = "目录与组织维护"
+
+urlpatterns = [
+    path("", include("zhengwu.portal.urls")),
+    path("workbench/", include("zhengwu.workbench.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include("zhengwu.api.urls")),
+]

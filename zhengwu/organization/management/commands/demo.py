@@ -1,0 +1,381 @@
+"""`zhengwu demo`: load the 益阳市 demo data (idempotent).
+
+    zhengwu demo            → regions, departments, halls, windows, staff and the service catalogue
+    zhengwu demo --quiet    → the same, printing nothing
+
+Everything runs in one transaction through the services of the organisation and catalogue apps, so
+the data passes the same rules as data entered by hand. Running it again creates nothing new: rows
+are found by their natural keys (region code, department name, hall name, window number, username,
+implementation code). Existing accounts keep their password. The tables live in
+`zhengwu/organization/demo_data.py` and `zhengwu/catalog/demo_data.py`.
+
+The password of every demo account comes from ZHENGWU_DEMO_PASSWORD (default "Zhengwu@2026").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from zhengwu.catalog import services as catalog_services
+from zhengwu.catalog.choices import LifecycleStatus, VersionStatus
+from zhengwu.catalog.demo_data import (
+    CHANGES,
+    DRAFTS,
+    ITEMS,
+    SUSPENDED,
+    ItemSpec,
+    step_rows,
+    unit_applies,
+    version_children,
+    version_elements,
+)
+from zhengwu.catalog.models import ItemType, ItemVersion, ServiceItem
+from zhengwu.common import clock
+from zhengwu.organization import services
+from zhengwu.organization.choices import Role
+from zhengwu.organization.demo_data import (
+    CITY_KEY,
+    CITY_STAFF,
+    COMPLAINT_PHONE,
+    COUNTY_STAFF,
+    DEFAULT_PASSWORD,
+    DEPARTMENTS,
+    NAMES,
+    OFFICE_HOURS,
+    PASSWORD_ENV,
+    REGIONS,
+    SUPERUSER,
+    UNITS,
+    WINDOWS,
+    UnitRow,
+    department_name,
+    department_phone,
+    department_uscc,
+    hall_name,
+)
+from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
+
+STEPS = 4
+SUSPENSION_DAYS = 90
+
+
+class DemoLoader:
+    """Builds the demo data step by step; each step returns (created, total, detail)."""
+
+    def __init__(self, *, password: str) -> None:
+        self.password = password
+        self.regions: dict[str, Region] = {}
+        self.departments: dict[tuple[str, str], Department] = {}
+        self.halls: dict[str, ServiceHall] = {}
+        self.windows: dict[tuple[str, str], Window] = {}
+        self.users: dict[str, User] = {}
+        # (username, 姓名, 角色, 数据范围, whether the demo password opens the account)
+        self.accounts: list[tuple[str, str, str, str, bool]] = []
+        self._password_checks: dict[str, bool] = {}
+
+    # ── [1/4] 行政区划 ─────────────────────────────────────────────────────────────────────
+    def load_regions(self) -> tuple[int, int, str]:
+        created = 0
+        existing = {r.code: r for r in Region.objects.filter(code__in=[row.code for row in REGIONS])}
+        for row in REGIONS:
+            region = existing.get(row.code)
+            if region is None:
+                region = services.region_create(
+                    code=row.code,
+                    name=row.name,
+                    level=row.level,
+                    parent=self.regions[row.parent] if row.parent else None,
+                    official_code=row.official_code,
+                    short_name=row.short_name,
+                    is_functional_zone=row.is_functional_zone,
+                )
+                created += 1
+            self.regions[row.code] = region
+        return created, len(REGIONS), ""
+
+    # ── [2/4] 部门、大厅和窗口 ─────────────────────────────────────────────────────────────
+    def load_organisations(self) -> tuple[int, int, str]:
+        made = {"departments": 0, "halls": 0, "windows": 0}
+        for unit_index, unit in enumerate(UNITS):
+            region = self.regions[unit.region_code]
+            uscc_region = region.official_code or unit.uscc_region
+            for department_index, row in enumerate(DEPARTMENTS):
+                department, created = Department.objects.get_or_create(
+                    region=region,
+                    name=department_name(unit, row),
+                    defaults={
+                        "short_name": row.short_name,
+                        "kind": row.kind,
+                        "uscc": department_uscc(unit_index, department_index, uscc_region),
+                        "phone": department_phone(unit, department_index),
+                        "complaint_phone": COMPLAINT_PHONE,
+                        "address": unit.hall_address if row.key == "approval" else "",
+                    },
+                )
+                made["departments"] += created
+                self.departments[(unit.key, row.key)] = department
+            hall, created = ServiceHall.objects.get_or_create(
+                department=self.departments[(unit.key, "approval")],
+                name=hall_name(unit),
+                defaults={
+                    "address": unit.hall_address,
+                    "opening_hours": OFFICE_HOURS,
+                    "phone": department_phone(unit, 0),
+                    "traffic_guide": unit.traffic_guide,
+                },
+            )
+            made["halls"] += created
+            self.halls[unit.key] = hall
+            for row in WINDOWS:
+                window, created = Window.objects.get_or_create(
+                    hall=hall, number=row.number, defaults={"name": row.name, "window_type": row.window_type}
+                )
+                if created:
+                    window.departments.set([self.departments[(unit.key, key)] for key in row.departments])
+                made["windows"] += created
+                self.windows[(unit.key, row.number)] = window
+        total = len(self.departments) + len(self.halls) + len(self.windows)
+        detail = (
+            f"部门 {len(self.departments)}、大厅 {len(self.halls)}、窗口 {len(self.windows)}，"
+            f"覆盖 {len(UNITS)} 个单位"
+        )
+        return sum(made.values()), total, detail
+
+    # ── [3/4] 工作人员 ─────────────────────────────────────────────────────────────────────
+    def _scope_text(self, unit: UnitRow, scope: str, role: str, department: Department) -> str:
+        if scope == "region":
+            return f"{unit.prefix}（含下级区划）"
+        if scope == "region_only":
+            return f"{unit.prefix}（本级）"
+        if scope == "department":
+            return department.name
+        if role == Role.SYSTEM_ADMIN:
+            return "全部数据"
+        return "无业务数据范围"
+
+    def _opens(self, user: User) -> bool:
+        """Whether the demo password opens an account; accounts made together share one hash, so this
+        hashes once per run that made them, not once per account."""
+        if user.password not in self._password_checks:
+            self._password_checks[user.password] = check_password(self.password, user.password)
+        return self._password_checks[user.password]
+
+    def load_staff(self) -> tuple[int, int, str]:
+        created = 0
+        hashed = make_password(self.password)  # one hash for every account: keeps the command fast
+        names = iter(NAMES)
+        for unit in UNITS:
+            region = self.regions[unit.region_code]
+            for row in CITY_STAFF if unit.key == CITY_KEY else COUNTY_STAFF:
+                username = row.username or f"{unit.key}_{row.suffix}"
+                full_name = next(names)
+                department = self.departments[(unit.key, row.department)]
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = User.objects.create(
+                        username=username,
+                        full_name=full_name,
+                        department=department,
+                        window=self.windows[(unit.key, row.window)] if row.window else None,
+                        password=hashed,
+                    )
+                    services.user_set_roles(user=user, roles=[row.role])
+                    if row.scope in ("region", "region_only"):
+                        services.user_set_scope(
+                            user=user, regions=[region], include_descendants=row.scope == "region"
+                        )
+                    elif row.scope == "department":
+                        services.user_set_scope(user=user, departments=[department])
+                    created += 1
+                self.users[username] = user
+                self.accounts.append(
+                    (
+                        username,
+                        user.full_name,
+                        Role(row.role).label,
+                        self._scope_text(unit, row.scope, row.role, department),
+                        self._opens(user),
+                    )
+                )
+        admin = User.objects.filter(username=SUPERUSER).first()
+        if admin is None:
+            admin = User.objects.create(
+                username=SUPERUSER,
+                full_name="演示超级管理员",
+                is_superuser=True,
+                is_staff=True,
+                password=hashed,
+            )
+            created += 1
+        self.users[SUPERUSER] = admin
+        self.accounts.append((SUPERUSER, admin.full_name, "超级用户", "全部数据", self._opens(admin)))
+        return created, len(self.accounts), f"{len(set(a[2] for a in self.accounts))} 种角色"
+
+    # ── [4/4] 事项目录 ─────────────────────────────────────────────────────────────────────
+    def _window(self, unit: UnitRow, spec: ItemSpec) -> Window:
+        if spec.window:
+            return self.windows[(unit.key, spec.window)]
+        for row in WINDOWS:
+            if spec.department in row.departments:
+                return self.windows[(unit.key, row.number)]
+        return self.windows[(unit.key, WINDOWS[0].number)]
+
+    def load_catalogue(self) -> tuple[int, int, str]:
+        created = total = 0
+        existing = set(ServiceItem.objects.values_list("implementation_code", flat=True))
+        types = {t.key: t for t in ItemType.objects.all()}
+        today = clock.today()
+        for unit in UNITS:
+            is_city = unit.key == CITY_KEY
+            region = self.regions[unit.region_code]
+            code_prefix = region.official_code or region.code[:6]
+            actor = self.users[f"{unit.key}_head"]
+            hall = self.halls[unit.key]
+            document = f"{unit.document_prefix}〔{today.year}〕1号"
+            for spec in ITEMS:
+                if not unit_applies(spec, unit.key, is_city=is_city):
+                    continue
+                total += 1
+                code = f"{code_prefix}-{spec.base_code}"
+                if code in existing:
+                    continue
+                self._create_item(
+                    unit=unit,
+                    spec=spec,
+                    code=code,
+                    item_type=types[spec.item_type],
+                    actor=actor,
+                    hall=hall,
+                    document=document,
+                    delegated=region.is_functional_zone,
+                    exercise_level="city" if is_city else "county",
+                    today=today,
+                )
+                created += 1
+        published = ItemVersion.objects.filter(status=VersionStatus.PUBLISHED).count()
+        drafts = ItemVersion.objects.filter(status=VersionStatus.DRAFT).count()
+        suspended = ServiceItem.objects.filter(status=LifecycleStatus.SUSPENDED).count()
+        names = ServiceItem.objects.values("name").distinct().count()
+        detail = f"{names} 种事项；已发布版本 {published}，草稿 {drafts}，暂停办理 {suspended}"
+        return created, total, detail
+
+    def _create_item(
+        self,
+        *,
+        unit: UnitRow,
+        spec: ItemSpec,
+        code: str,
+        item_type: ItemType,
+        actor: User,
+        hall: ServiceHall,
+        document: str,
+        delegated: bool,
+        exercise_level: str,
+        today: dt.date,
+    ) -> None:
+        department = self.departments[(unit.key, spec.department)]
+        window = self._window(unit, spec)
+        elements = version_elements(
+            spec,
+            location=f"{hall.address}（{hall.name}{window.number}号窗口·{window.name}）",
+            office_hours=OFFICE_HOURS,
+            consult_phone=department.phone,
+            complaint_phone=COMPLAINT_PHONE,
+            reconsideration_body=unit.government,
+            litigation_body=unit.court,
+            delegated=delegated,
+        )
+        item = catalog_services.item_create(
+            actor=actor,
+            implementation_code=code,
+            base_code=spec.base_code,
+            name=spec.name,
+            item_type=item_type,
+            department=department,
+            exercise_level=exercise_level,
+            elements=elements,
+            approving_document=document,
+            **version_children(spec),
+        )
+        key = (unit.key, spec.base_code)
+        if key in DRAFTS:
+            return
+        version = item.versions.only("pk").get(number=1)
+        catalog_services.item_version_publish(version=version, actor=actor, approving_document=document)
+        if key in SUSPENDED:
+            reason, suspension_document = SUSPENDED[key]
+            catalog_services.item_suspend(
+                item=item,
+                actor=actor,
+                reason=reason,
+                approving_document=suspension_document,
+                resume_expected_on=today + dt.timedelta(days=SUSPENSION_DAYS),
+            )
+        if key in CHANGES:
+            change: dict[str, Any] = CHANGES[key]
+            draft = catalog_services.item_version_start_change(
+                item=item, actor=actor, change_summary=change["change_summary"]
+            )
+            catalog_services.item_version_update(
+                version=draft, actor=actor, elements=change["elements"], steps=step_rows(change["steps"])
+            )
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "生成益阳市演示数据（幂等）：行政区划、部门、大厅、窗口、工作人员和政务服务事项目录。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet", action="store_true", help="不输出进度和演示账号表")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        quiet: bool = options["quiet"]
+        say: Callable[[str], None] = (lambda _text: None) if quiet else self.stdout.write
+        password = os.environ.get(PASSWORD_ENV) or DEFAULT_PASSWORD
+        started = time.monotonic()
+        loader = DemoLoader(password=password)
+        steps = (
+            ("行政区划", loader.load_regions),
+            ("部门、大厅和窗口", loader.load_organisations),
+            ("工作人员", loader.load_staff),
+            ("事项目录", loader.load_catalogue),
+        )
+        with transaction.atomic():
+            for number, (label, step) in enumerate(steps, start=1):
+                created, total, detail = step()
+                suffix = f"；{detail}" if detail else ""
+                say(f"[{number}/{STEPS}] {label} … 完成（新增 {created}，共 {total}{suffix}）")
+        say(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
+        if not quiet:
+            self._print_accounts(loader.accounts, password)
+
+    def _print_accounts(self, accounts: list[tuple[str, str, str, str, bool]], password: str) -> None:
+        header = ("账号", "姓名", "角色", "数据范围", "密码")
+        rows = [(u, n, r, s, password if opens else "（保留原密码）") for u, n, r, s, opens in accounts]
+        widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        self.stdout.write("")
+        self.stdout.write("演示账号：")
+        self.stdout.write("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip())
+        self.stdout.write("  ".join("-" * w for w in widths))
+        for row in rows:
+            self.stdout.write("  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+        self.stdout.write(
+            f"\n新建账号的密码为 {password}（默认 {DEFAULT_PASSWORD}，可用环境变量 {PASSWORD_ENV} 修改）；"
+            "已存在的账号保留原密码。"
+        )

@@ -1,0 +1,139 @@
+"""The write paths of organisation data."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from zhengwu.common.errors import DomainError
+from zhengwu.domain.identifiers import InvalidIdentifier, validate_id_number, validate_uscc
+from zhengwu.organization.choices import ADMIN_ROLES, ApplicantKind, Role
+from zhengwu.organization.models import Applicant, DataScope, Department, Region, RoleAssignment, User
+
+# The roles that maintain the catalogue and the organisation get the admin site (Django's is_staff).
+ADMIN_SITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.DEPT_HEAD})
+
+
+def region_create(
+    *,
+    code: str,
+    name: str,
+    level: int,
+    parent: Region | None = None,
+    official_code: str = "",
+    short_name: str = "",
+    is_functional_zone: bool = False,
+) -> Region:
+    code = code.strip()
+    if not code:
+        raise DomainError("invalid", "区划代码不能为空。", {"code": ["区划代码不能为空。"]})
+    if parent is not None and level <= parent.level:
+        raise DomainError(
+            "invalid", "下级区划的层级必须低于上级区划。", {"level": ["层级必须低于上级区划。"]}
+        )
+    if Region.objects.filter(code=code).exists():
+        raise DomainError("duplicate", f"区划代码 {code} 已存在。", {"code": ["区划代码已存在。"]})
+    return Region.objects.create(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        official_code=official_code,
+        short_name=short_name,
+        is_functional_zone=is_functional_zone,
+    )
+
+
+def separation_of_duties_conflict(roles) -> str | None:
+    """三权分立: the Chinese message if the roles hold two of the three administrator roles."""
+    admins = set(roles) & ADMIN_ROLES
+    if len(admins) > 1:
+        labels = "、".join(Role(r).label for r in sorted(admins))
+        return f"三权分立：同一账号不得同时担任{labels}。"
+    return None
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: list[str]) -> User:
+    """Replace the user's roles. 三权分立: at most one of the three administrator roles."""
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise DomainError("invalid", f"未知角色：{'、'.join(sorted(unknown))}。", {"roles": ["角色无效。"]})
+    conflict = separation_of_duties_conflict(roles)
+    if conflict:
+        raise DomainError("separation_of_duties", conflict, {"roles": [conflict]})
+    RoleAssignment.objects.filter(user=user).exclude(role__in=roles).delete()
+    existing = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=r) for r in roles if r not in existing]
+    )
+    # The admin site is the catalogue and organisation editor: open it to the roles that maintain them.
+    is_staff = bool(set(roles) & ADMIN_SITE_ROLES)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_role_cache", None)
+    return user
+
+
+@transaction.atomic
+def user_set_scope(
+    *,
+    user: User,
+    regions: list[Region] = (),
+    departments: list[Department] = (),
+    include_descendants: bool = True,
+) -> User:
+    """Replace the user's data scope with the given regions and departments."""
+    DataScope.objects.filter(user=user).delete()
+    DataScope.objects.bulk_create(
+        [DataScope(user=user, region=r, include_descendants=include_descendants) for r in regions]
+        + [DataScope(user=user, department=d) for d in departments]
+    )
+    user.__dict__.pop("_scope_cache", None)
+    return user
+
+
+def _check_identifier(kind: str, id_number: str, today):
+    try:
+        if kind == ApplicantKind.PERSON:
+            return validate_id_number(id_number, today=today)
+        return validate_uscc(id_number)
+    except InvalidIdentifier as error:
+        raise DomainError("invalid_identifier", error.message, {"id_number": [error.message]}) from error
+
+
+@transaction.atomic
+def applicant_register(
+    *,
+    kind: str,
+    name: str,
+    id_number: str,
+    today,
+    phone: str = "",
+    address: str = "",
+    legal_representative: str = "",
+    region: Region | None = None,
+) -> Applicant:
+    """Find or create the applicant identified by a valid ID number or USCC."""
+    if kind not in ApplicantKind.values:
+        raise DomainError("invalid", "申请人类型无效。", {"kind": ["申请人类型应为自然人或法人。"]})
+    if not name.strip():
+        raise DomainError("invalid", "申请人姓名/名称不能为空。", {"name": ["不能为空。"]})
+    check = _check_identifier(kind, id_number, today)
+    applicant, created = Applicant.objects.get_or_create(
+        kind=kind,
+        id_number=check.value,
+        defaults={
+            "name": name.strip(),
+            "phone": phone,
+            "address": address,
+            "legal_representative": legal_representative,
+            "region": region,
+            "warnings": list(check.warnings),
+        },
+    )
+    if not created and applicant.name != name.strip():
+        raise DomainError(
+            "identity_mismatch", "证件号码已登记为另一名称，请核对。", {"name": ["与已登记的名称不一致。"]}
+        )
+    return applicant

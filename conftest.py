@@ -6,6 +6,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ZHENGWU_PRIVATE_FILES = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,8 @@ ZHENGWU_DEBUG         1 (default in development) / 0
 ZHENGWU_ALLOWED_HOSTS comma-separated, default 127.0.0.1,localhost
 ZHENGWU_REDIS_URL     redis://127.0.0.1:6379/0 enables the shared Redis cache; empty = per-process memory
 ZHENGWU_VAR_DIR       where the SQLite file, uploads and exports live (default ./var)
+ZHENGWU_CRYPTO_*      crypto backend and keys (ZHENGWU_BLIND_INDEX_KEY, ZHENGWU_SIGNING_KEY too); see .env.example
+ZHENGWU_PRIVATE_FILES where case material files are kept (default $ZHENGWU_VAR_DIR/private); never served
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "zhengwu.organization",
     "zhengwu.workdays",
     "zhengwu.catalog",
+    "zhengwu.cases",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",
@@ -145,6 +148,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "files"  # never served directly: downloads go through permission-checked views
+# Case material blobs (zhengwu.common.filestore): outside STATIC_ROOT and MEDIA_ROOT, never served.
+ZHENGWU_PRIVATE_FILES = Path(os.environ.get("ZHENGWU_PRIVATE_FILES") or VAR_DIR / "private").resolve()
 
 REDIS_URL = os.environ.get("ZHENGWU_REDIS_URL", "")
 if REDIS_URL:
@@ -198,6 +203,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHENGWU_LOG_LEVEL", "WARNING")},
 }
+
+# Cryptography (SECURITY.md §3, zhengwu/common/crypto.py). Keys come from the environment, never the database;
+# they are parsed and checked at first use, and a missing one raises ImproperlyConfigured in production.
+ZHENGWU_CRYPTO_BACKEND = os.environ.get("ZHENGWU_CRYPTO_BACKEND", "sm")  # sm | intl | dotted path (HSM)
+ZHENGWU_CRYPTO_KEYS = os.environ.get("ZHENGWU_CRYPTO_KEYS", "")  # kid:hexkey,kid2:hexkey — first encrypts
+ZHENGWU_BLIND_INDEX_KEY = os.environ.get("ZHENGWU_BLIND_INDEX_KEY", "")  # hex, >= 16 bytes
+ZHENGWU_SIGNING_KEY = os.environ.get("ZHENGWU_SIGNING_KEY", "")  # SM2 hex / ECDSA PEM or hex
+# Development keys derived from SECRET_KEY stand in for unset ones, only when ZHENGWU_DEBUG=1. Kept apart
+# from DEBUG because the test runner switches DEBUG off.
+ZHENGWU_CRYPTO_DEV_KEYS = DEBUG
 
 # Domain settings
 ZHENGWU_CALENDAR_WARN_DAYS = int(os.environ.get("ZHENGWU_CALENDAR_WARN_DAYS", "60"))

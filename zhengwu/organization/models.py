@@ -131,7 +131,8 @@ class Window(TimeStampedModel):
 
 
 class User(AbstractUser):
-    """A staff account. Roles and data scope live in their own rows; citizens are Applicants."""
+    """An account. Staff have roles and a data scope; a citizen's account (网上办事) links an Applicant
+    and has neither, so it sees nothing of the workbench."""
 
     full_name = models.CharField("姓名", max_length=64, blank=True)
     department = models.ForeignKey(
@@ -151,6 +152,14 @@ class User(AbstractUser):
         related_name="staff",
     )
     phone = models.CharField("手机号码", max_length=32, blank=True)
+    applicant = models.OneToOneField(
+        "Applicant",
+        verbose_name="申请人（网上办事账号）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"
@@ -233,6 +242,9 @@ class Applicant(TimeStampedModel):
         Region, verbose_name="所在区划", null=True, blank=True, on_delete=models.PROTECT
     )
     warnings = models.JSONField("校验提示", default=list, blank=True)
+    false_commitment_on = models.DateField(
+        "虚假承诺记录日期", null=True, blank=True, help_text="有记录者不再适用告知承诺制和容缺受理。"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "申请人"

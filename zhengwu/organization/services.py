@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zhengwu.common.errors import DomainError
@@ -137,3 +141,29 @@ def applicant_register(
             "identity_mismatch", "证件号码已登记为另一名称，请核对。", {"name": ["与已登记的名称不一致。"]}
         )
     return applicant
+
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@transaction.atomic
+def citizen_register(
+    *, phone: str, password: str, name: str, id_number: str, today, kind: str = ApplicantKind.PERSON
+) -> User:
+    """A citizen's 网上办事 account: signs in with the mobile number; linked to one Applicant."""
+    phone = (phone or "").strip()
+    if not PHONE_RE.match(phone):
+        raise DomainError("invalid", "手机号码格式不正确。", {"phone": ["应为 11 位大陆手机号码。"]})
+    if User.objects.filter(username=phone).exists():
+        raise DomainError("duplicate", "该手机号码已注册，请直接登录。", {"phone": ["该手机号码已注册。"]})
+    applicant = applicant_register(kind=kind, name=name, id_number=id_number, today=today, phone=phone)
+    if User.objects.filter(applicant=applicant).exists():
+        raise DomainError("duplicate", "该证件已绑定其他账号。", {"id_number": ["该证件已绑定其他账号。"]})
+    try:
+        password_validation.validate_password(password)
+    except ValidationError as bad:
+        raise DomainError("invalid", "密码不符合要求。", {"password": list(bad.messages)}) from None
+    user = User(username=phone, full_name=applicant.name, phone=phone, applicant=applicant)
+    user.set_password(password)
+    user.save()
+    return user

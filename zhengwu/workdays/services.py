@@ -18,6 +18,7 @@ from zhengwu.workdays.choices import CalendarDayKind, CalendarEditAction
 from zhengwu.workdays.models import CalendarDay, CalendarEdit, CalendarYear
 from zhengwu.workdays.permissions import can_edit_calendar
 from zhengwu.workdays.selectors import calendar_cache_invalidate, calendar_coverage
+from zhengwu.workdays.signals import calendar_changed
 
 
 def calendar_year_check(*, year: int, source_document: str) -> None:
@@ -90,7 +91,7 @@ def calendar_day_set(
     day.kind, day.name = kind, name.strip()
     day.source_document, day.reason = source_document.strip(), reason.strip()
     day.save()
-    CalendarEdit.objects.create(
+    edit = CalendarEdit.objects.create(
         action=CalendarEditAction.SET,
         date=date,
         region=region,
@@ -102,6 +103,7 @@ def calendar_day_set(
         actor=actor,
     )
     _retire_cached_calendars()
+    _announce(edit)
     return day
 
 
@@ -113,7 +115,7 @@ def calendar_day_delete(*, day: CalendarDay, actor: User, today: dt.date, reason
     locked = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
     if locked is None:
         raise NotFound("该日期记录不存在或已被删除。")
-    CalendarEdit.objects.create(
+    edit = CalendarEdit.objects.create(
         action=CalendarEditAction.DELETE,
         date=locked.date,
         region=locked.region,
@@ -124,6 +126,7 @@ def calendar_day_delete(*, day: CalendarDay, actor: User, today: dt.date, reason
     )
     locked.delete()
     _retire_cached_calendars()
+    _announce(edit)
 
 
 def _require_editor(actor: User) -> None:
@@ -147,3 +150,8 @@ def _retire_cached_calendars() -> None:
     concurrent request built from the old rows in the meantime is not kept."""
     calendar_cache_invalidate()
     transaction.on_commit(calendar_cache_invalidate)
+
+
+def _announce(edit: CalendarEdit) -> None:
+    """Tell the clock owners once the edit is committed (they re-read the calendar then)."""
+    transaction.on_commit(lambda: calendar_changed.send(sender=CalendarEdit, edit=edit))

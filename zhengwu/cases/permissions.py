@@ -1,0 +1,25 @@
+"""Choke points: the only way an interface app fetches a case or a file on behalf of a person."""
+
+from __future__ import annotations
+
+from zhengwu.cases.models import Case, MaterialFile
+from zhengwu.cases.selectors import case_get
+from zhengwu.common.errors import NotFound
+
+
+def case_get_for_user(user, number: str) -> Case:
+    """The case if the person may see it (staff scope or own application); otherwise 404."""
+    return case_get(user=user, number=number)
+
+
+def material_file_get_for_user(user, number: str, file_id: int) -> MaterialFile:
+    """A material file of a case the person may see; 404 for anything else (existence not leaked)."""
+    case = case_get_for_user(user, number)
+    file = (
+        MaterialFile.objects.select_related("case_material")
+        .filter(pk=file_id, case_material__case=case)
+        .first()
+    )
+    if file is None:
+        raise NotFound("文件不存在或无权访问。")
+    return file

@@ -1,0 +1,17 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Built calendars outlive a test's rolled-back transaction in the memory cache; start clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def county(db):
+    from zhengwu.cases.tests.factories import make_county
+
+    return make_county()

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from zhengwu.api import views
+from zhengwu.api import cases, guidance, views
 
 app_name = "api"
 
@@ -16,8 +16,38 @@ urlpatterns = [
     path("v1/departments/", views.DepartmentListView.as_view(), name="department_list"),
     path("v1/items/", views.ItemListView.as_view(), name="item_list"),
     path("v1/items/<str:code>/", views.ItemDetailView.as_view(), name="item_detail"),
+    path("v1/items/<str:code>/guidance/", guidance.ItemGuidanceView.as_view(), name="item_guidance"),
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/staff/items/", views.StaffItemListView.as_view(), name="staff_item_list"),
     path("v1/staff/items/<str:code>/", views.StaffItemDetailView.as_view(), name="staff_item_detail"),
+    # Cases (办件)
+    path("v1/cases/", cases.CaseListView.as_view(), name="case_list"),
+    path("v1/cases/<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
+    path("v1/cases/<str:number>/timeline/", cases.CaseTimelineView.as_view(), name="case_timeline"),
+    path(
+        "v1/cases/<str:number>/clocks/<str:kind>/explain/",
+        cases.ClockExplainView.as_view(),
+        name="case_clock_explain",
+    ),
+    path(
+        "v1/cases/<str:number>/materials/<int:material_id>/files/",
+        cases.MaterialFileUploadView.as_view(),
+        name="case_file_upload",
+    ),
+    path(
+        "v1/cases/<str:number>/files/<int:file_id>/",
+        cases.MaterialFileDownloadView.as_view(),
+        name="case_file_download",
+    ),
+    # One operation per transition; an action that is not in the table falls through to a 404.
+    *(
+        path(f"v1/cases/<str:number>/actions/{action}/", view.as_view(), name=f"case_action_{action}")
+        for action, view in cases.ACTION_VIEWS.items()
+    ),
+    path("v1/cards/", cases.CardListView.as_view(), name="card_list"),
+    path("v1/progress/", cases.ProgressView.as_view(), name="case_progress"),
+    path(
+        "v1/certificates/verify/<str:code>/", cases.CertificateVerifyView.as_view(), name="certificate_verify"
+    ),
     re_path(r"^.*$", views.not_found, name="not_found"),
 ]

@@ -29,7 +29,10 @@ def certificate_build(*, case: Case, today: dt.date, valid_years: int | None = N
     """Create and sign the certificate of `case` (called by `case_issue_certificate` only)."""
     version = case.item_version
     title = version.result_name or f"{case.item.name}决定书"
-    number = f"{case.region.code[:6]}{today:%Y}{case.number[-6:]}{secrets.randbelow(100):02d}"
+    # Region + year of issue + the receipt date and daily sequence of the (unique) case number: the
+    # sequence alone restarts every day, so it would repeat within a year.
+    serial = "".join(ch for ch in case.number if ch.isdigit())[-14:]
+    number = f"{case.region.code[:6]}{today:%Y}{serial}"
     valid_until = None
     if valid_years:
         try:

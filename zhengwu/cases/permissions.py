@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zhengwu.cases.models import Case, MaterialFile
-from zhengwu.cases.selectors import case_get
+from zhengwu.cases.models import Case, Certificate, MaterialFile
+from zhengwu.cases.selectors import case_get, certificate_list_for_holder
 from zhengwu.common.errors import NotFound
 
 
@@ -23,3 +23,11 @@ def material_file_get_for_user(user, number: str, file_id: int) -> MaterialFile:
     if file is None:
         raise NotFound("文件不存在或无权访问。")
     return file
+
+
+def certificate_get_for_holder(user, number: str) -> Certificate:
+    """A certificate by number if the person's applicant holds it; 404 for anything else."""
+    certificate = certificate_list_for_holder(user=user).filter(number=number).first()
+    if certificate is None:
+        raise NotFound("证照不存在或不属于您。")
+    return certificate

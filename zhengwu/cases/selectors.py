@@ -7,10 +7,12 @@ import datetime as dt
 from django.db.models import Prefetch, QuerySet
 
 from zhengwu.cases import choices as c
-from zhengwu.cases.models import Card, Case, CaseEvent, CaseMaterial, Clock
+from zhengwu.cases.models import Card, Case, CaseEvent, CaseMaterial, Certificate, Clock
 from zhengwu.common.errors import NotFound
+from zhengwu.domain import deadlines as dl
 from zhengwu.domain.case_flow import FINISHED
 from zhengwu.organization.selectors import department_scope_q
+from zhengwu.workdays.selectors import work_calendar
 
 LIST_RELATED = ("item", "department", "region", "applicant", "current_step", "assignee")
 
@@ -98,7 +100,16 @@ def card_list(*, user, open_only: bool = False) -> QuerySet[Card]:
 
 
 def case_events(case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor").order_by("at", "id")
+    return case.events.select_related("actor", "actor__department").order_by("at", "id")
+
+
+def certificate_list_for_holder(*, user) -> QuerySet[Certificate]:
+    """The certificates held by a citizen's applicant (the 证照库 of 网上办事); staff see none here."""
+    if not user.is_authenticated or not user.applicant_id:
+        return Certificate.objects.none()
+    return Certificate.objects.select_related("issuer", "case", "case__item").filter(
+        holder_id=user.applicant_id
+    )
 
 
 def clock_label(clock: Clock, today: dt.date) -> str:
@@ -109,3 +120,18 @@ def clock_label(clock: Clock, today: dt.date) -> str:
         return "已暂停"
     prefix = "预计 " if clock.provisional else ""
     return f"{prefix}{clock.due_date} 到期"
+
+
+def clock_explain(*, case: Case, clock: Clock, today: dt.date) -> dl.ClockExplanation:
+    """The "计算说明" of a clock: every counted and skipped day, on the case's calendar and ledger."""
+    segments = [
+        dl.Segment(dl.SegmentKind(row.kind), row.start, row.end, row.days, row.reason)
+        for row in clock.segments.all()
+    ]
+    return dl.explain(
+        work_calendar(region=case.region),
+        budget=clock.budget,
+        start=clock.start_date,
+        segments=segments,
+        today=today,
+    )

@@ -288,7 +288,9 @@ def _open_steps(case: Case, today: dt.date) -> None:
             "办结送达",
         ):
             continue
-        CaseStep.objects.create(case=case, order=index, name=step.name, limit=step.limit)
+        # A step clock counts working days; a limit in hours or natural days is not one of those.
+        limit = step.limit if step.limit_unit == "working_day" else None
+        CaseStep.objects.create(case=case, order=index, name=step.name, limit=limit)
     if not case.steps.exists():
         CaseStep.objects.create(case=case, order=1, name="审查", limit=None)
     _enter_step(case, case.steps.order_by("order").first(), today)
@@ -355,6 +357,9 @@ def case_create(
         and not (actor.has_role(*INTAKE_ROLES) or actor.is_superuser)
     ):
         raise PermissionDenied("您的角色不能受理办件。")
+    if actor is not None and actor.applicant_id and actor.applicant_id != applicant.pk:
+        # A citizen's account owns what it files; filing in another person's name would hand it that case.
+        raise PermissionDenied("网上申报只能以账号本人为申请人。")
     today = local_date(now)
     case = Case(
         number=_next_number(item.region.code, today),
@@ -415,18 +420,26 @@ def case_submit(*, case: Case, actor: User | None, now: dt.datetime) -> Case:
 
 
 @transaction.atomic
-def case_form_update(*, case: Case, actor: User, form_data: Mapping[str, Any], now: dt.datetime) -> Case:
-    """Edit the application form of a draft."""
+def case_form_update(
+    *,
+    case: Case,
+    actor: User,
+    form_data: Mapping[str, Any],
+    now: dt.datetime,
+    contact_phone: str | None = None,
+) -> Case:
+    """Edit the application form of a draft (and its contact phone, when given)."""
     if not is_case_owner(actor, case):
         _require_staff(actor, case, INTAKE_ROLES)
     if case.status != Status.DRAFT:
         raise DomainError("not_draft", "只有草稿可以修改申请表。")
-    rows = Case.objects.filter(pk=case.pk, version=case.version).update(
-        form_data=dict(form_data), version=F("version") + 1
+    phone = case.contact_phone if contact_phone is None else contact_phone.strip()
+    rows = Case.objects.filter(pk=case.pk, version=case.version, status=Status.DRAFT).update(
+        form_data=dict(form_data), contact_phone=phone, version=F("version") + 1
     )
     if rows != 1:
         raise Conflict()
-    case.form_data, case.version = dict(form_data), case.version + 1
+    case.form_data, case.contact_phone, case.version = dict(form_data), phone, case.version + 1
     return case
 
 
@@ -534,7 +547,7 @@ def case_accept(
 ) -> Case:
     """Accept a complete application (受理); with `commitment`, under 告知承诺制."""
     _require_staff(actor, case, INTAKE_ROLES)
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.ACCEPT)
     if commitment:
         if case.item_version.reform_mode != ReformMode.COMMITMENT:
             raise DomainError("no_commitment", "该事项未实行告知承诺制。")
@@ -557,7 +570,7 @@ def case_accept_with_deficiency(
 ) -> Case:
     """容缺受理: accept with the non-key materials marked 容缺可后补 still outstanding (DOMAIN §4.4)."""
     _require_staff(actor, case, INTAKE_ROLES)
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.ACCEPT_WITH_DEFICIENCY)
     _require_trustworthy(case, "容缺受理")
     deferred = [m for m in case.materials.all() if m.status == c.MaterialStatus.DEFERRED]
     if not deferred:
@@ -639,7 +652,7 @@ def case_request_supplement(
 def case_supplement(*, case: Case, actor: User, now: dt.datetime, comment: str = "") -> Case:
     """The applicant has supplied what the notice listed; the clerk checks again and accepts."""
     _require_owner_or_staff(actor, case, INTAKE_ROLES)
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.SUPPLEMENT)
     flagged = case.materials.filter(status__in=[c.MaterialStatus.MISSING, c.MaterialStatus.FAULTY])
     if is_case_owner(actor, case):
         without_file = [m.name for m in flagged.filter(files__isnull=True)]
@@ -674,7 +687,7 @@ def case_deem_accepted(*, case: Case, now: dt.datetime) -> Case:
 def case_decide_on_spot(*, case: Case, actor: User, now: dt.datetime, comment: str = "") -> Case:
     """即办件: accepted and decided at the window (§34)."""
     _require_staff(actor, case, INTAKE_ROLES)
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.DECIDE_ON_SPOT)
     if case.case_kind != CaseKind.IMMEDIATE:
         raise DomainError("not_immediate", "只有即办件可以当场办结。")
     _require_complete(case)
@@ -714,7 +727,7 @@ def _require_step_handler(actor: User, case: Case, step: CaseStep) -> None:
 @transaction.atomic
 def case_step_pass(*, case: Case, actor: User, now: dt.datetime, comment: str = "") -> Case:
     """The current step passes; the next one starts, or after the last the case awaits the decision."""
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.STEP_PASS)
     step = _current_step(case)
     _require_step_handler(actor, case, step)
     joint = list(step.joint_departments.all())
@@ -743,7 +756,7 @@ def case_step_pass(*, case: Case, actor: User, now: dt.datetime, comment: str = 
 def case_step_return(*, case: Case, actor: User, now: dt.datetime, comment: str) -> Case:
     """Send the case back to the previous step (from the decision: back to the last step)."""
     comment = _require_text(comment, "comment", "退回必须写明原因。")
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.STEP_RETURN)
     today = local_date(now)
     if case.status == Status.PENDING_DECISION:
         _require_staff(actor, case, REVIEW_ROLES)
@@ -768,7 +781,7 @@ def case_step_transfer(
     *, case: Case, actor: User, to_user: User, now: dt.datetime, comment: str = ""
 ) -> Case:
     """Hand the current step to another approver who can see the case (转办)."""
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.STEP_TRANSFER)
     step = _current_step(case)
     _require_step_handler(actor, case, step)
     if not to_user.is_active or not to_user.has_role(*REVIEW_ROLES) or not staff_can_act_on(to_user, case):
@@ -793,7 +806,7 @@ def case_step_transfer(
 @transaction.atomic
 def case_step_claim(*, case: Case, actor: User, now: dt.datetime) -> Case:
     """Take an unassigned current step into one's own queue."""
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.STEP_TRANSFER)
     step = _current_step(case)
     _require_staff(actor, case, REVIEW_ROLES)
     if step.assignee_id and step.assignee_id != actor.pk:
@@ -807,7 +820,7 @@ def case_step_opinion(
 ) -> StepOpinion:
     """One department's opinion in a joint step (联合踏勘 / 联审)."""
     opinion = _require_text(opinion, "opinion", "会审意见不能为空。")
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.STEP_OPINION)
     step = _current_step(case)
     if not actor.has_role(*REVIEW_ROLES) or actor.department_id is None:
         raise PermissionDenied("只有会审部门的审批人员可以填写会审意见。")
@@ -856,7 +869,7 @@ def case_pause(
         raise DomainError(
             "invalid", "预计所需时间应为 1–250 个工作日。", {"expected_days": ["应为 1–250 的整数。"]}
         )
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.PAUSE)
     if case.paused:
         raise DomainError("already_paused", "办件已处于暂停计时状态。")
     today = local_date(now)
@@ -890,7 +903,7 @@ def case_pause(
 def case_resume(*, case: Case, actor: User, now: dt.datetime, comment: str = "") -> Case:
     """The procedure's result arrived today: close the pause; counting resumes the next working day."""
     _require_staff(actor, case, REVIEW_ROLES)
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.RESUME)
     if not case.paused:
         raise DomainError("not_paused", "办件未暂停计时。")
     today = local_date(now)
@@ -917,7 +930,7 @@ def case_extend(*, case: Case, actor: User, now: dt.datetime, days: int, reason:
         raise DomainError(
             "invalid", f"延长期限应为 1–{limit} 个工作日。", {"days": [f"应为 1–{limit} 的整数。"]}
         )
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.EXTEND)
     statutory = case.clocks.filter(kind=c.ClockKind.STATUTORY).first()
     if statutory is None:
         raise DomainError("no_statutory_clock", "该事项无法定办结时限，无需延长。")
@@ -949,7 +962,7 @@ def case_supply_deferred(*, case: Case, actor: User, now: dt.datetime, material_
     """Deferred (容缺) materials arrived; when none is left the certificate may be issued."""
     _require_staff(actor, case, INTAKE_ROLES)
     ids = list(material_ids)
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.SUPPLY_DEFERRED)
     deferred = case.materials.filter(status=c.MaterialStatus.DEFERRED, pk__in=ids)
     if not ids or deferred.count() != len(set(ids)):
         raise DomainError(
@@ -995,7 +1008,7 @@ def _decide(case: Case, action: Action, *, actor: User, now: dt.datetime, reason
 @transaction.atomic
 def case_grant(*, case: Case, actor: User, now: dt.datetime, reason: str = "") -> Case:
     """准予许可. The certificate must then be issued and served within 10 working days (§44)."""
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.GRANT)
     _decide(
         case, Action.GRANT, actor=actor, now=now, reason=(reason or "").strip() or "符合法定条件，准予许可。"
     )
@@ -1013,7 +1026,7 @@ def case_deny(*, case: Case, actor: User, now: dt.datetime, reason: str) -> Case
     reason = _require_text(
         reason, "reason", "不予许可必须说明理由，并告知申请人享有依法申请行政复议或者提起行政诉讼的权利。"
     )
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.DENY)
     _decide(case, Action.DENY, actor=actor, now=now, reason=reason)
     _refresh_dues(case, local_date(now))
     return case
@@ -1025,7 +1038,9 @@ def case_issue_certificate(
 ) -> Certificate:
     """制证: an electronic certificate signed over its content; held while 容缺 materials are missing."""
     _require_staff(actor, case, INTAKE_ROLES)
-    case = _locked_copy(case)
+    case = _locked_copy(case, Action.ISSUE_CERTIFICATE)
+    if case.post_check_result == c.PostCheckResult.FALSE:
+        raise DomainError("false_commitment", "告知承诺核查发现虚假承诺，许可应予撤销，不能制证。")
     outstanding = list(case.materials.filter(status=c.MaterialStatus.DEFERRED).values_list("name", flat=True))
     if outstanding:
         raise DomainError(
@@ -1147,22 +1162,41 @@ def certificate_revoke(
 # -- the sweep (红黄牌) and re-projection ------------------------------------------------------------
 
 
-def _locked_copy(case: Case) -> Case:
-    """The caller's case, re-read inside the transaction; a stale copy (another action since) conflicts."""
+def _locked_copy(case: Case, action: Action | None = None) -> Case:
+    """The caller's case, re-read inside the transaction; a stale copy (another action since) conflicts.
+
+    With `action`, an action the transition table does not allow in the case's status is refused
+    here, before any other check, so the refusal names the status and the action.
+    """
+    # of=("self",): lock the case row only. A bare FOR UPDATE would also lock the joined
+    # department, region, applicant and item-version rows on PostgreSQL, serialising every
+    # transition of every case of a department (and of an applicant) behind one another.
     fresh = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("item_version", "region", "applicant", "department")
         .get(pk=case.pk)
     )
     if fresh.version != case.version:
         raise Conflict()
+    if action is not None:
+        try:
+            next_status(fresh.status, action)
+        except TransitionNotAllowed as refused:
+            raise DomainError("transition_not_allowed", str(refused)) from None
     return fresh
 
 
 def _issue_card(
-    case: Case, clock: Clock | None, rule: str, level: str, today: dt.date, due: dt.date | None
+    case: Case,
+    clock: Clock | None,
+    rule: str,
+    level: str,
+    today: dt.date,
+    due: dt.date | None,
+    *,
+    key: str | None = None,
 ) -> bool:
-    key = f"{clock.pk if clock else 'case'}:{rule}"
+    key = key or f"{clock.pk if clock else 'case'}:{rule}"
     rectify_due = None
     if level == dl.Level.YELLOW:
         rectify_due, _ = dl.add_workdays(case_calendar(case), today, RECTIFY_DAYS)
@@ -1183,6 +1217,20 @@ def _issue_card(
     except IntegrityError:
         return False
     return True
+
+
+def _yellow_cured(card: Card) -> bool:
+    """Y1, Y2 and Y5 are cured when their clock stops (case or step finished) by the rectify deadline;
+    Y3 (a late supplement notice) only by an accepted 整改说明 (DOMAIN §5.1)."""
+    clock = card.clock
+    return bool(
+        card.rule != "Y3"
+        and clock is not None
+        and clock.status == c.ClockStatus.STOPPED
+        and clock.stopped_on is not None
+        and card.rectify_due is not None
+        and clock.stopped_on <= card.rectify_due
+    )
 
 
 def cases_sweep(*, now: dt.datetime, batch: int = 2000) -> dict[str, int]:
@@ -1246,11 +1294,12 @@ def cases_sweep(*, now: dt.datetime, batch: int = 2000) -> dict[str, int]:
     # 3. R2: a yellow still open past its rectification deadline with no accepted 整改说明
     stale = Card.objects.filter(
         level=dl.Level.YELLOW, voided=False, closed_on__isnull=True, response="", rectify_due__lt=today
-    ).select_related("case", "case__region")
+    ).select_related("case", "case__region", "clock")
     for yellow in stale.iterator(chunk_size=batch):
-        if _issue_card(
-            yellow.case, yellow.clock, f"R2{yellow.rule[-1]}", dl.Level.RED, today, yellow.rectify_due
-        ):
+        if _yellow_cured(yellow):
+            continue
+        key = f"{yellow.clock_id or 'case'}:R2:{yellow.rule}"
+        if _issue_card(yellow.case, yellow.clock, "R2", dl.Level.RED, today, yellow.rectify_due, key=key):
             counts["cards"] += 1
             touched[yellow.case_id] = yellow.case
     for case in touched.values():
@@ -1272,6 +1321,10 @@ def card_void(*, card: Card, actor: User, reason: str, today: dt.date) -> Card:
     """The supervisor voids a card on appeal; the card is kept, flagged, with the reason."""
     if not actor.has_role(Role.SUPERVISOR):
         raise PermissionDenied("只有监管员可以撤销红黄牌。")
+    if not staff_can_act_on(actor, card.case):
+        raise PermissionDenied("该办件不在您的数据范围内。")
+    if card.voided:
+        raise DomainError("already_voided", "该红黄牌已撤销。")
     card.void_reason = _require_text(reason, "reason", "撤销红黄牌必须写明理由。")
     card.voided, card.closed_on = True, today
     card.save(update_fields=["voided", "void_reason", "closed_on", "updated_at"])
@@ -1300,6 +1353,10 @@ def clocks_reproject(*, now: dt.datetime, edit_id: int | None = None, batch: int
             continue
         if clock.due_date != old_due:
             Clock.objects.filter(pk=clock.pk).update(due_date=clock.due_date, provisional=clock.provisional)
+            if clock.kind == c.ClockKind.DEFICIENCY:  # the supply deadline shown on each deferred material
+                CaseMaterial.objects.filter(case_id=clock.case_id, status=c.MaterialStatus.DEFERRED).update(
+                    deferred_due=clock.due_date
+                )
             _event(
                 clock.case,
                 "calendar_reprojected",
@@ -1335,7 +1392,7 @@ def case_actions_for(user: User, case: Case) -> list[str]:
             if a in ("submit", "supplement", "withdraw"):
                 result.append(a)
             continue
-        if not staff:
+        if not staff or a == "deem_accepted":  # deemed acceptance is the sweep's, never a person's
             continue
         if a in (
             "accept",
@@ -1364,6 +1421,15 @@ def case_actions_for(user: User, case: Case) -> list[str]:
         elif a == "pause":
             if not case.paused and user.has_role(*REVIEW_ROLES):
                 result.append(a)
+        elif a == "step_opinion":
+            if (
+                user.has_role(*REVIEW_ROLES)
+                and user.department_id
+                and case.steps.filter(
+                    status=c.StepStatus.ACTIVE, joint_departments__pk=user.department_id
+                ).exists()
+            ):
+                result.append(a)
         elif a in ("grant", "deny"):
             if user.has_role(*REVIEW_ROLES) and (
                 case.status == Status.PENDING_DECISION or case.commitment_mode
@@ -1376,4 +1442,9 @@ def case_actions_for(user: User, case: Case) -> list[str]:
         and not case.materials.filter(necessity=Necessity.DEFERRABLE).exists()
     ):
         result.remove("accept_with_deficiency")
+    if (
+        "supply_deferred" in result
+        and not case.materials.filter(status=c.MaterialStatus.DEFERRED).exists()
+    ):
+        result.remove("supply_deferred")
     return result

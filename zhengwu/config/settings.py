@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhengwu.workdays",
     "zhengwu.catalog",
     "zhengwu.cases",
+    "zhengwu.guidance",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from zhengwu.common import clock
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.common.errors import PermissionDenied as DomainPermissionDenied
 from zhengwu.organization.selectors import department_list
+from zhengwu.workbench.access import staff_required
 
 
 class LoginView(auth_views.LoginView):
@@ -38,7 +38,7 @@ def _calendar_warning() -> str | None:
     return calendar_expiry_warning(today=clock.today())
 
 
-@login_required
+@staff_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     items = item_list_for_user(user=user)
@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/home.html", context)
 
 
-@login_required
+@staff_required
 def item_list(request: HttpRequest) -> HttpResponse:
     filterset = StaffItemFilter(request.GET or None, request=request)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
@@ -84,7 +84,7 @@ def _item_or_404(request, code):
         raise Http404(error.message) from error
 
 
-@login_required
+@staff_required
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     item = _item_or_404(request, code)
     versions = item.versions.order_by("-number")
@@ -104,7 +104,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
 ACTIONS = {"publish", "start_change", "suspend", "resume"}
 
 
-@login_required
+@staff_required
 @require_POST
 def item_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     if action not in ACTIONS:
@@ -156,7 +156,7 @@ def item_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     return redirect("workbench:item_detail", code=code)
 
 
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def catalog_transfer(request: HttpRequest) -> HttpResponse:
     """Excel import (maintainers) and export (anyone, of the items in their scope)."""
@@ -180,7 +180,7 @@ def catalog_transfer(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/catalog_transfer.html", context)
 
 
-@login_required
+@staff_required
 def catalog_export(request: HttpRequest) -> HttpResponse:
     from zhengwu.catalog.excel import export_catalog
     from zhengwu.catalog.selectors import export_queryset

@@ -70,3 +70,43 @@ def clerk_client(ziyang_clerk):
     assert response.status_code == 200, response.json()
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return api
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases: two counties (赫山区 and 南县), each with its department and staff; time frozen.
+
+
+@pytest.fixture
+def frozen_now():
+    """Every case endpoint reads the time through `common.clock`; tests start on Monday 2026-06-01."""
+    from zhengwu.cases.tests.factories import at
+    from zhengwu.common import clock
+
+    with clock.frozen(at("2026-06-01")):
+        yield
+
+
+@pytest.fixture
+def heshan(db, frozen_now):
+    from zhengwu.cases.tests.factories import make_county
+
+    return make_county()
+
+
+@pytest.fixture
+def nanxian(db, frozen_now):
+    from zhengwu.cases.tests.factories import make_county
+
+    return make_county(code="430921000000", name="南县")
+
+
+@pytest.fixture
+def as_user():
+    """`as_user(user)` → an APIClient signed in as that account."""
+
+    def client(user):
+        api = APIClient()
+        api.force_authenticate(user)
+        return api
+
+    return client

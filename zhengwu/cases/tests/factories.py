@@ -54,7 +54,7 @@ def make_applicant(name: str = "张三", id_number: str = PERSON_ID) -> Applican
 
 
 def make_citizen(
-    phone: str = "13912345678", name: str = "李四", id_number: str = "430903199001011236"
+    phone: str = "13912345678", name: str = "李四", id_number: str = "430903199001011238"
 ) -> User:
     return citizen_register(
         phone=phone, password="Zw!citizen-2026", name=name, id_number=id_number, today=dt.date(2026, 1, 5)

@@ -1,6 +1,8 @@
 """`zhengwu demo`: load the 益阳市 demo data (idempotent).
 
-    zhengwu demo            → regions, departments, halls, windows, staff and the service catalogue
+    zhengwu demo            → regions, departments, halls, windows, staff, the service catalogue and
+                              a year of demo cases (`zhengwu/cases/demo_data.py`)
+    zhengwu demo --cases 2000 --reset-cases   → fewer cases, replacing those that exist
     zhengwu demo --quiet    → the same, printing nothing
 
 Everything runs in one transaction through the services of the organisation and catalogue apps, so
@@ -25,6 +27,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from zhengwu.cases.demo_data import DEFAULT_CASES, demo_cases_generate
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.choices import LifecycleStatus, VersionStatus
 from zhengwu.catalog.demo_data import (
@@ -40,6 +43,7 @@ from zhengwu.catalog.demo_data import (
 )
 from zhengwu.catalog.models import ItemType, ItemVersion, ServiceItem
 from zhengwu.common import clock
+from zhengwu.guidance import demo_data as guidance_demo
 from zhengwu.organization import services
 from zhengwu.organization.choices import Role
 from zhengwu.organization.demo_data import (
@@ -64,7 +68,7 @@ from zhengwu.organization.demo_data import (
 )
 from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
 
-STEPS = 4
+STEPS = 5
 SUSPENSION_DAYS = 90
 
 
@@ -261,6 +265,7 @@ class DemoLoader:
                     today=today,
                 )
                 created += 1
+        guidance_demo.load()  # 智能导办: situations of five popular items, published as a 变更
         published = ItemVersion.objects.filter(status=VersionStatus.PUBLISHED).count()
         drafts = ItemVersion.objects.filter(status=VersionStatus.DRAFT).count()
         suspended = ServiceItem.objects.filter(status=LifecycleStatus.SUSPENDED).count()
@@ -339,10 +344,18 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "生成益阳市演示数据（幂等）：行政区划、部门、大厅、窗口、工作人员和政务服务事项目录。"
+    help = "生成益阳市演示数据（幂等）：行政区划、部门、大厅、窗口、工作人员、政务服务事项目录和演示办件。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="不输出进度和演示账号表")
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=DEFAULT_CASES,
+            metavar="N",
+            help=f"演示办件数量（默认 {DEFAULT_CASES}，0 为不生成）",
+        )
+        parser.add_argument("--reset-cases", action="store_true", help="删除已有办件后重新生成演示办件")
 
     def handle(self, *args: Any, **options: Any) -> None:
         quiet: bool = options["quiet"]
@@ -361,6 +374,14 @@ class Command(BaseCommand):
                 created, total, detail = step()
                 suffix = f"；{detail}" if detail else ""
                 say(f"[{number}/{STEPS}] {label} … 完成（新增 {created}，共 {total}{suffix}）")
+        # Cases are written in batches after the catalogue is committed (see zhengwu/cases/demo_data.py).
+        cases = demo_cases_generate(
+            count=max(options["cases"], 0), today=clock.today(), reset=options["reset_cases"], progress=say
+        )
+        detail = "已有办件，未重新生成" if cases.skipped else cases.detail()
+        say(
+            f"[{STEPS}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
+        )
         say(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         if not quiet:
             self._print_accounts(loader.accounts, password)

@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -341,13 +342,31 @@ def raw_progress(dsn: str, pairs: list[tuple[str, str]], threads: int, limit: fl
     return drive("原始 SQL 同样的查询", [one(*pair) for pair in pairs], threads, limit)
 
 
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """Pad to a display width (CJK characters take two columns)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return (" " * (width - shown) + text) if right else (text + " " * (width - shown))
+
+
 def print_table(rows: list[tuple[Figures, Figures | None]]) -> None:
-    say(f"{'操作':<34}{'成功':>7}{'失败':>6}{'每秒':>10}{'p50 ms':>9}{'p99 ms':>9}{'慢于原始SQL':>12}")
+    header = ("成功", "失败", "次/秒", "p50 ms", "p99 ms", "原始SQL倍数")
+    say(
+        _pad("操作", 32)
+        + "".join(_pad(h, w, right=True) for h, w in zip(header, (7, 6, 9, 9, 9, 13), strict=True))
+    )
     for figures, baseline in rows:
         ratio = f"{baseline.rate / figures.rate:.1f}x" if baseline and figures.rate else ""
+        cells = (
+            str(figures.done),
+            str(figures.failures),
+            f"{figures.rate:.1f}",
+            f"{figures.quantile(0.5):.1f}",
+            f"{figures.quantile(0.99):.1f}",
+            ratio,
+        )
         say(
-            f"{figures.label:<34}{figures.done:>7}{figures.failures:>6}{figures.rate:>10.1f}"
-            f"{figures.quantile(0.5):>9.1f}{figures.quantile(0.99):>9.1f}{ratio:>12}"
+            _pad(figures.label, 32)
+            + "".join(_pad(v, w, right=True) for v, w in zip(cells, (7, 6, 9, 9, 9, 13), strict=True))
         )
 
 

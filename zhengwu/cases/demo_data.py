@@ -14,21 +14,29 @@ Choices (see also README, 演示数据):
 - One year ending yesterday (with today = 2026-11-30: 2025-12-01 → 2026-11-29). Receipts on working
   days only (online ones also on ordinary weekends, never on holidays), weekday-heavy (Monday the
   busiest), items weighted by a Zipf law over their base code, units by size.
-- Outcomes (of cases that are not 即办件): ~8 % 补正 (the legal clocks start on the day the
-  materials are complete), ~2 % refused (不予受理, or 不予许可 after review), ~2 % §45 pauses
-  (`excluded` segments), ~1 % extensions (+10, joint handling +15), ~3 % decided after the promise
-  (Y1; a third of them after the statutory limit too, R1), ~1 % withdrawn; whatever is unfinished
-  on the last day stays open.
-- Outcome rates are shares of all cases; 即办件 (decided on the spot) only get refusals and
-  withdrawals, so the other cases carry the rest. Items without working-day clocks (limits in
-  natural days) cannot run late or pause in the ledger; those outcomes fall back to on time.
+- Outcomes, as shares of all cases: ~8 % 补正 (the legal clocks start on the day the materials are
+  complete), ~2 % refused (不予受理, or 不予许可 after review), ~2 % §45 pauses (`excluded`
+  segments), ~1 % extensions (+10, joint handling +15), ~3 % decided after the promise (Y1; a third
+  of them after the statutory limit too, R1), ~1 % withdrawn; the rest on time. 即办件 (about 40 %
+  of the volume) are decided on the spot and only refused or withdrawn — a supplement request
+  leaves their same-day clock running, which the sweep would punish with Y5 — so the other cases
+  carry the other outcomes. Items limited in natural days have no clock to run late or pause;
+  those outcomes fall back to on time.
+- Whatever is unfinished at the end of the last day stays open, as it is: about 2 % of the cases
+  (in review, awaiting a decision, a supplement or intake, paused). A fixed ~5 % would need either
+  receipts bunched in the last weeks or durations beyond the promises, against the on-time rates.
 - Cards: only what the sweep issues on overdue clocks — Y1 (promise), R1 (statutory limit) and R2
   (a Y1 neither cured by the case finishing nor answered by a 整改说明 within three working days).
   Historical N1 reminders are not generated; the first `zhengwu cases sweep` issues the current ones.
 - Electronic certificates: signing is SM2 in pure Python (~20 ms a signature), so only the most
-  recent `certificates` (default 500) issued certificates get a `Certificate` row, signed through
-  `common.crypto.get_backend()` like the service does. Older granted cases went through 制证 and 送达
-  (their events say so) and are `delivered`, but carry no certificate row.
+  recent `certificates` (default 500, shared between units by volume) issued certificates get a
+  `Certificate` row, signed through `common.crypto.get_backend()` like `certificate_build` does.
+  Older granted cases went through 制证 and 送达 (their events say so) and are `delivered`, but
+  carry no certificate row.
+- Speed: rows go straight to the tables in batches (`executemany`, or COPY through another sink),
+  units are generated in parallel worker processes (forked; one transaction and one block of ids
+  per unit), and each worker signs its units' certificates. Inside an open transaction (tests, or a
+  caller's `atomic`) everything runs in the calling process.
 - No uploaded files (`MaterialFile`), no 告知承诺 / 容缺 cases, no citizen accounts: online cases
   have no `applicant_account`, and their applicant-side events are signed "申请人（网上申报）".
 - Primary keys are allocated here (the generator must run alone) and sequences are reset after;

@@ -655,7 +655,15 @@ def case_supplement(*, case: Case, actor: User, now: dt.datetime, comment: str =
     case = _locked_copy(case, Action.SUPPLEMENT)
     flagged = case.materials.filter(status__in=[c.MaterialStatus.MISSING, c.MaterialStatus.FAULTY])
     if is_case_owner(actor, case):
-        without_file = [m.name for m in flagged.filter(files__isnull=True)]
+        # Online, each flagged material needs a file uploaded after the notice (the old faulty one won't do).
+        notice = case.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
+        since = notice.at if notice is not None else case.created_at
+        fresh = set(
+            MaterialFile.objects.filter(case_material__in=flagged, created_at__gt=since).values_list(
+                "case_material_id", flat=True
+            )
+        )
+        without_file = [m.name for m in flagged if m.pk not in fresh]
         if without_file:
             raise DomainError(
                 "materials_incomplete",

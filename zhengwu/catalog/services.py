@@ -25,6 +25,7 @@ from zhengwu.catalog.models import (
     ServiceItem,
     Step,
 )
+from zhengwu.catalog.signals import version_copied, version_publishing
 from zhengwu.common import clock
 from zhengwu.common.errors import DomainError
 from zhengwu.domain.catalog_rules import (
@@ -270,6 +271,7 @@ def item_version_publish(
             "发布前校验未通过：" + "；".join(v.message for v in violations),
             violations_by_field(violations),
         )
+    version_publishing.send(sender=ItemVersion, version=version)
     now = now or clock.now()
     previous = ItemVersion.objects.filter(item=item, status=c.VersionStatus.PUBLISHED).first()
     if previous is not None:
@@ -320,6 +322,7 @@ def item_version_start_change(*, item: ServiceItem, actor, change_summary: str =
     draft = ItemVersion.objects.create(item=item, number=number, **values)
     if source is not None:
         _copy_children(source, draft)
+        version_copied.send(sender=ItemVersion, source=source, target=draft)
     _journal(item, c.Operation.CHANGE, actor, version=draft, note=change_summary)
     return draft
 

@@ -110,8 +110,8 @@ class RuleSetAdmin(MaintainerAdmin):
     filter_horizontal = ("versions",)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "versions":
-            kwargs["queryset"] = ItemVersion.objects.select_related("item")
+        if db_field.name == "versions":  # only drafts: a published version's guidance never changes
+            kwargs["queryset"] = _draft_versions(request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from zhengwu.catalog import choices as cc
 from zhengwu.catalog.models import FeeItem, ItemVersion, Material, ServiceItem
@@ -104,10 +104,6 @@ def guidance_notice_get(number: str) -> GuidanceNotice:
     if notice is None:
         raise NotFound("一次性告知单不存在。")
     return notice
-
-
-def rule_set_list() -> QuerySet[RuleSet]:
-    return RuleSet.objects.prefetch_related("rules")
 
 
 def material_template_get(implementation_code: str, material_id: int) -> Material:

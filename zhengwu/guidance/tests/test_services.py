@@ -152,6 +152,18 @@ def test_validation_lists_the_problems_in_chinese_and_guidance_check_refuses_to_
     assert error.value.message.startswith("智能导办校验未通过：本事项规则第10条")
 
 
+def test_publishing_a_version_with_broken_guidance_is_refused_by_the_catalogue():
+    guided = make_guided_item(publish=False)
+    version = guided.item.versions.get()
+    services.rule_create(version=version, when=["premises.own"], effect="set_limit", limit=30)
+    with pytest.raises(DomainError, match="智能导办校验未通过"):
+        catalog_services.item_version_publish(
+            version=version, actor=None, approving_document="测试发〔2026〕2号"
+        )
+    version.refresh_from_db()
+    assert version.status == "draft"
+
+
 def test_a_version_without_guidance_has_nothing_to_validate():
     item = make_item(publish=False)
     assert services.guidance_validate(version=item.versions.get()) == []
@@ -162,7 +174,6 @@ def test_a_change_copies_the_situations_into_the_new_draft():
     draft = catalog_services.item_version_start_change(
         item=guided.item, actor=None, change_summary="调整材料"
     )
-    assert services.guidance_copy(source=guided.item.current_version, target=draft) == 5
     copy = guidance_data(draft)
     assert [q.key for q in copy.questions] == ["premises", "scope", "online", "channel", "agent"]
     channel = next(q for q in copy.questions if q.key == "channel")

@@ -21,7 +21,7 @@ from rest_framework import serializers
 from zhengwu.api.fields import EnumField, EnumFieldExtension, LabelField
 from zhengwu.api.serializers import DepartmentBriefSerializer
 from zhengwu.cases import choices as c
-from zhengwu.catalog.choices import Necessity
+from zhengwu.catalog.choices import CaseKind, Necessity
 from zhengwu.domain.case_flow import ACTION_LABELS
 from zhengwu.domain.masking import mask_id_number, mask_phone
 from zhengwu.organization.choices import ApplicantKind
@@ -242,7 +242,8 @@ class CaseDetailSerializer(CaseListSerializer):
     applicant = ApplicantDetailSerializer(help_text="申请人")
     agent = serializers.SerializerMethodField(help_text="代办人，无代办为 null")
     contact_phone = serializers.SerializerMethodField(help_text="联系电话（已脱敏）")
-    case_kind = serializers.CharField(help_text="办件类型：immediate 即办件、promised 承诺件 等")
+    case_kind = EnumField(CaseKind, help_text="办件类型（受理时事项版本的办件类型）")
+    case_kind_label = LabelField(CaseKind, source="case_kind")
     commitment_mode = serializers.BooleanField(help_text="是否按告知承诺制受理")
     deficiency_mode = serializers.BooleanField(help_text="是否容缺受理")
     deemed_accepted = serializers.BooleanField(help_text="是否视为受理（补正告知期限届满未告知）")

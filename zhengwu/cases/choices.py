@@ -14,6 +14,7 @@ CaseAction = models.TextChoices(
         ("CERT_REVOKE", ("certificate_revoked", "证照注销")),
         ("POST_CHECK", ("post_check", "告知承诺核查")),
         ("SAVE_DRAFT", ("save_draft", "保存草稿")),
+        ("MATERIALS_CHECK", ("materials_check", "材料核验")),
     ],
 )
 WarningLevel = models.TextChoices("WarningLevel", [(lv.name, (lv.value, LEVEL_LABELS[lv])) for lv in Level])

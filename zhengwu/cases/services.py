@@ -41,7 +41,7 @@ from zhengwu.domain.calendar import CalendarNotAvailable, WorkCalendar
 from zhengwu.domain.case_flow import FINISHED, Action, Status, TransitionNotAllowed, next_status
 from zhengwu.domain.identifiers import InvalidIdentifier, validate_id_number
 from zhengwu.organization.choices import Role
-from zhengwu.organization.models import Applicant, User, Window
+from zhengwu.organization.models import Applicant, Department, User, Window
 from zhengwu.organization.selectors import department_scope_q, sees_everything
 from zhengwu.workdays.selectors import work_calendar
 
@@ -81,11 +81,13 @@ def staff_can_act_on(user: User, case: Case) -> bool:
     """Whether a staff member's data scope covers the case's department."""
     if not user.is_authenticated or user.applicant_id:
         return False
+    return _scope_covers(user, case.department_id)
+
+
+def _scope_covers(user: User, department_id: int) -> bool:
     if sees_everything(user):
         return True
-    from zhengwu.organization.models import Department
-
-    return Department.objects.filter(department_scope_q(user), pk=case.department_id).exists()
+    return Department.objects.filter(department_scope_q(user), pk=department_id).exists()
 
 
 def is_case_owner(user: User | None, case: Case) -> bool:
@@ -357,6 +359,8 @@ def case_create(
         and not (actor.has_role(*INTAKE_ROLES) or actor.is_superuser)
     ):
         raise PermissionDenied("您的角色不能受理办件。")
+    if actor is not None and not actor.applicant_id and not _scope_covers(actor, item.department_id):
+        raise PermissionDenied("该事项的实施部门不在您的数据范围内，不能受理。")
     if actor is not None and actor.applicant_id and actor.applicant_id != applicant.pk:
         # A citizen's account owns what it files; filing in another person's name would hand it that case.
         raise PermissionDenied("网上申报只能以账号本人为申请人。")
@@ -493,6 +497,12 @@ def case_materials_check(
         material = materials[material_id]
         material.status, material.note = status, (note or "").strip()
         material.save(update_fields=["status", "note", "updated_at"])
+    summary = "；".join(
+        f"{materials[pk].name}：{c.MaterialStatus(status).label}" for pk, (status, _n) in checks.items()
+    )
+    # Ticking materials races with nobody's status change: journal it on the current version.
+    case.version = Case.objects.filter(pk=case.pk).values_list("version", flat=True).get()
+    _touch(case, "materials_check", actor=actor, now=now, comment=summary)
     return case
 
 
@@ -1450,9 +1460,6 @@ def case_actions_for(user: User, case: Case) -> list[str]:
         and not case.materials.filter(necessity=Necessity.DEFERRABLE).exists()
     ):
         result.remove("accept_with_deficiency")
-    if (
-        "supply_deferred" in result
-        and not case.materials.filter(status=c.MaterialStatus.DEFERRED).exists()
-    ):
+    if "supply_deferred" in result and not case.materials.filter(status=c.MaterialStatus.DEFERRED).exists():
         result.remove("supply_deferred")
     return result

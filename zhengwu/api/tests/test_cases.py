@@ -136,6 +136,7 @@ def test_a_clerk_receives_an_application_at_the_window_and_the_intake_clock_star
     body = response.json()
     assert body["number"].startswith("430903-20260601-")
     assert (body["status"], body["received_on"]) == ("submitted", "2026-06-01")
+    assert (body["case_kind"], body["case_kind_label"]) == ("promised", "承诺件")
     assert body["item"] == {"implementation_code": item.implementation_code, "name": "食品经营许可"}
     assert body["applicant"]["id_number"] == "4309**********1238"
     assert body["applicant"]["phone"] == "138****1111"
@@ -335,7 +336,7 @@ def test_an_unknown_case_number_is_a_404_and_anonymous_requests_are_a_401(heshan
 def test_the_timeline_lists_who_did_what_when_with_labels_and_statuses(heshan, as_user):
     case = accepted_case(heshan)
     events = as_user(heshan.clerk).get(f"{detail_url(case)}timeline/").json()
-    assert [e["action"] for e in events] == ["save_draft", "submit", "accept"]
+    assert [e["action"] for e in events] == ["save_draft", "submit", "materials_check", "accept"]
     accept = events[-1]
     assert accept["action_label"] == "受理"
     assert (accept["from_status"], accept["from_status_label"]) == ("submitted", "已申报")
@@ -414,7 +415,7 @@ def test_progress_by_number_and_query_code_shows_no_names_and_needs_no_login(hes
         "赫山区市场监督管理局",
         "2026-06-08",
     )
-    assert [e["action_label"] for e in body["timeline"]] == ["保存草稿", "提交申请", "受理"]
+    assert [e["action_label"] for e in body["timeline"]] == ["保存草稿", "提交申请", "材料核验", "受理"]
     text = json.dumps(body, ensure_ascii=False)
     for secret in (str(heshan.clerk), "张三", PERSON_ID, "窗口受理员"):
         assert secret not in text

@@ -103,7 +103,7 @@ def test_an_online_application_from_upload_to_a_verified_certificate(live_server
     notice.locator(f"input[name=material][value='{licence.pk}']").check()
     notice.locator(f"input[name=note_{licence.pk}]").fill("请上传营业执照副本的清晰扫描件")
     act(clerk, "request_supplement", "一次性告知补正")
-    assert "待补正" in clerk.locator("#case-panel .case-head").inner_text()
+    assert "待补正" in clerk.locator("#case-panel .wb-case-head").inner_text()
     shot(clerk, "03-clerk-supplement-notice")
 
     # 3. the citizen reads the notice and supplies the licence
@@ -127,16 +127,16 @@ def test_an_online_application_from_upload_to_a_verified_certificate(live_server
     clerk.click("#materials button:has-text('保存核验结果')")
     clerk.wait_for_selector("#case-panel .banner.ok:has-text('材料核验结果已保存')")
     act(clerk, "accept", "受理")
-    assert "审查中" in clerk.locator("#case-panel .case-head").inner_text()
+    assert "审查中" in clerk.locator("#case-panel .wb-case-head").inner_text()
     shot(clerk, "06-clerk-accepted")
 
     # 5. the approver passes the review step and grants
     approver = desk(county.approver)
     approver.goto(f"{base}/workbench/cases/{case.number}/")
     act(approver, "step_pass", "审查通过")
-    assert "待决定" in approver.locator("#case-panel .case-head").inner_text()
+    assert "待决定" in approver.locator("#case-panel .wb-case-head").inner_text()
     act(approver, "grant", "准予许可")
-    assert "准予许可" in approver.locator("#case-panel .case-head").inner_text()
+    assert "准予许可" in approver.locator("#case-panel .wb-case-head").inner_text()
     shot(approver, "07-approver-granted")
 
     # 6. the clerk issues the electronic certificate

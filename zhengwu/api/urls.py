@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from zhengwu.api import cases, guidance, views
+from zhengwu.api import bundles, cases, guidance, views
 
 app_name = "api"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("v1/items/", views.ItemListView.as_view(), name="item_list"),
     path("v1/items/<str:code>/", views.ItemDetailView.as_view(), name="item_detail"),
     path("v1/items/<str:code>/guidance/", guidance.ItemGuidanceView.as_view(), name="item_guidance"),
+    path("v1/bundles/", bundles.BundleListView.as_view(), name="bundle_list"),
+    path("v1/bundles/<str:code>/", bundles.BundleDetailView.as_view(), name="bundle_detail"),
+    path("v1/bundles/<str:code>/guidance/", bundles.BundleGuidanceView.as_view(), name="bundle_guidance"),
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/staff/items/", views.StaffItemListView.as_view(), name="staff_item_list"),
     path("v1/staff/items/<str:code>/", views.StaffItemDetailView.as_view(), name="staff_item_detail"),

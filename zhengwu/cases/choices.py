@@ -15,6 +15,7 @@ CaseAction = models.TextChoices(
         ("POST_CHECK", ("post_check", "告知承诺核查")),
         ("SAVE_DRAFT", ("save_draft", "保存草稿")),
         ("MATERIALS_CHECK", ("materials_check", "材料核验")),
+        ("PAUSE_RENOTIFY", ("pause_renotify", "重新书面告知暂停期限")),
     ],
 )
 WarningLevel = models.TextChoices("WarningLevel", [(lv.name, (lv.value, LEVEL_LABELS[lv])) for lv in Level])

@@ -345,6 +345,14 @@ class Card(TimeStampedModel):
     rectify_due = models.DateField("整改期限", null=True, blank=True)
     response = models.TextField("整改说明", blank=True)
     closed_on = models.DateField("关闭日期", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="整改说明确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     voided = models.BooleanField("已撤销", default=False)
     void_reason = models.CharField("撤销理由", max_length=255, blank=True)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from zhengwu.cases import choices as c
 from zhengwu.cases.models import (
@@ -57,6 +57,13 @@ QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 INTAKE_ROLES = (Role.WINDOW_CLERK, Role.APPROVER, Role.DEPT_HEAD)
 REVIEW_ROLES = (Role.APPROVER, Role.DEPT_HEAD)
 RUNNING_KINDS = (c.ClockKind.STATUTORY, c.ClockKind.PROMISED, c.ClockKind.STEP)
+PAUSE_KINDS = ("excluded", "suspended")
+# Rules cured when their clock stops (DOMAIN §5.1): N1/Y1/R1/Y5 as the case finishes, Y2 as its step
+# finishes, D1 as the deferred materials are in. The card is closed (`closed_on`), never deleted; Y3
+# and R2 close only by an accepted 整改说明 (`card_accept_response`). See `domain.deadlines` for the table.
+CURED_ON_STOP = ("N1", "Y1", "Y2", "Y5", "R1", "D1")
+PAUSE_OVERRUN = "Y2P"  # a §45/中止 pause open past its notified expected end (DOMAIN §4.2)
+DEFICIENCY_OVERDUE = "D1"  # 容缺 materials not supplied by the deficiency clock's due date (DOMAIN §4.4)
 
 
 class Conflict(DomainError):
@@ -232,31 +239,92 @@ def _project_clock(clock: Clock, calendar: WorkCalendar, today: dt.date, segment
 
 
 def _stop_clocks(case: Case, today: dt.date, kinds: Iterable[str] | None = None) -> None:
+    """Stop clocks (all of them: the case is finished) and close the cards their stopping cures."""
     qs = case.clocks.exclude(status=c.ClockStatus.STOPPED)
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
+    stopped = []
     for clock in qs:
         clock.segments.filter(end__isnull=True).update(end=today)
         clock.status, clock.stopped_on = c.ClockStatus.STOPPED, today
         clock.save(update_fields=["status", "stopped_on", "updated_at"])
+        stopped.append(clock.pk)
+    _close_cured_cards(case, today, stopped)
+    if kinds is None:  # the case is finished: a pause still open ends with it
+        _close_pause_overrun(case, today)
+        if case.paused:
+            Case.objects.filter(pk=case.pk).update(paused=False)
+            case.paused = False
+
+
+def _close_cured_cards(case: Case, today: dt.date, clock_ids: Iterable[int]) -> None:
+    clock_ids = list(clock_ids)
+    if clock_ids:
+        Card.objects.filter(
+            case=case, clock_id__in=clock_ids, rule__in=CURED_ON_STOP, closed_on__isnull=True
+        ).update(closed_on=today)
+
+
+def _close_pause_overrun(case: Case, today: dt.date) -> None:
+    """A new written notice, the resume or the end of the case cures the pause-overrun yellow."""
+    Card.objects.filter(case=case, rule=PAUSE_OVERRUN, closed_on__isnull=True).update(closed_on=today)
+
+
+def _pause_notice(case: Case, actions: Iterable[str] = ("pause", "pause_renotify")) -> CaseEvent | None:
+    """The latest written notice of the case's pause (the pause itself or a later renotification)."""
+    return case.events.filter(action__in=list(actions)).order_by("-at", "-id").first()
+
+
+def _open_pause(case: Case) -> dict[str, Any]:
+    """What the case's open pause is (kind, reason, notified expected end), for a clock joining it.
+
+    Taken from an open segment of another clock of the case; when the case has no working-day clock
+    (nothing was paused but the case itself), from the journalled pause notice.
+    """
+    segment = (
+        ClockSegment.objects.filter(clock__case=case, end__isnull=True, kind__in=PAUSE_KINDS)
+        .order_by("-id")
+        .first()
+    )
+    if segment is not None:
+        return {
+            "kind": segment.kind,
+            "reason_code": segment.reason_code,
+            "reason": segment.reason,
+            "expected_end": segment.expected_end,
+            "notified_on": segment.notified_on,
+        }
+    pause, notice = _pause_notice(case, ("pause",)), _pause_notice(case)
+    if pause is None or notice is None:
+        return {"kind": "suspended", "reason_code": "", "reason": "随办件暂停"}
+    expected_end = notice.data.get("expected_end")
+    return {
+        "kind": pause.data.get("kind") or "suspended",
+        "reason_code": pause.data.get("reason_code", ""),
+        "reason": pause.comment or "随办件暂停",
+        "expected_end": dt.date.fromisoformat(expected_end) if expected_end else None,
+        "notified_on": local_date(notice.at),
+    }
 
 
 def _refresh_dues(case: Case, today: dt.date) -> None:
-    """Materialise the promised/statutory due dates, the pause flag and the warning on the case row."""
+    """Materialise the promised/statutory due dates and the warning on the case row.
+
+    `paused` is not derived here: it is the case's own state, set by `case_pause` and cleared by
+    `case_resume` (or the end of the case), so a pause holds even when the item has no working-day clock.
+    The warning is the highest level ever issued and not voided (closed cards are history, still counted).
+    """
     clocks = {clock.kind: clock for clock in case.clocks.filter(step__isnull=True)}
     promised, statutory = clocks.get(c.ClockKind.PROMISED), clocks.get(c.ClockKind.STATUTORY)
-    running = [clock for clock in clocks.values() if clock.status != c.ClockStatus.STOPPED]
     case.promised_due = promised.due_date if promised else None
     case.statutory_due = statutory.due_date if statutory else None
     case.due_provisional = bool((promised and promised.provisional) or (statutory and statutory.provisional))
-    case.paused = any(clock.status == c.ClockStatus.PAUSED for clock in running)
     levels = [dl.Level(level) for level in case.cards.filter(voided=False).values_list("level", flat=True)]
     case.warning = dl.max_level(*levels).value
     Case.objects.filter(pk=case.pk).update(
         promised_due=case.promised_due,
         statutory_due=case.statutory_due,
         due_provisional=case.due_provisional,
-        paused=case.paused,
         warning=case.warning,
     )
 
@@ -304,8 +372,8 @@ def _enter_step(case: Case, step: CaseStep, today: dt.date, assignee: User | Non
     step.save(update_fields=["status", "entered_on", "finished_on", "assignee", "updated_at"])
     if step.limit:
         clock = _start_clock(case, c.ClockKind.STEP, step.limit, today, step=step)
-        if case.paused:  # a case-wide pause is open: the new step clock waits too
-            ClockSegment.objects.create(clock=clock, kind="suspended", start=today, reason="随办件暂停")
+        if case.paused:  # a case-wide pause is open: the new step clock waits too, for the same reason
+            ClockSegment.objects.create(clock=clock, start=today, **_open_pause(case))
             clock.status = c.ClockStatus.PAUSED
             clock.due_date = None
             clock.save(update_fields=["status", "due_date", "updated_at"])
@@ -316,10 +384,13 @@ def _enter_step(case: Case, step: CaseStep, today: dt.date, assignee: User | Non
 def _leave_step(case: Case, step: CaseStep, today: dt.date, status: str) -> None:
     step.status, step.finished_on = status, today
     step.save(update_fields=["status", "finished_on", "updated_at"])
+    stopped = []
     for clock in step.clocks.exclude(status=c.ClockStatus.STOPPED):
         clock.segments.filter(end__isnull=True).update(end=today)
         clock.status, clock.stopped_on = c.ClockStatus.STOPPED, today
         clock.save(update_fields=["status", "stopped_on", "updated_at"])
+        stopped.append(clock.pk)
+    _close_cured_cards(case, today, stopped)  # Y2 is cured by the step finishing
 
 
 # -- creating and submitting ---------------------------------------------------------------------
@@ -878,15 +949,16 @@ def step_joint_departments_set(*, case: Case, actor: User, department_ids: Itera
 def case_pause(
     *, case: Case, actor: User, now: dt.datetime, reason_code: str, reason: str, expected_days: int
 ) -> Case:
-    """Stop every running clock for a §45 procedure or a 中止 reason, with the written notice recorded."""
+    """Stop every running clock for a §45 procedure or a 中止 reason, with the written notice recorded.
+
+    The case itself is marked paused even when it has no working-day clock to stop, so pauses never
+    stack and a decision waits for the resume.
+    """
     _require_staff(actor, case, REVIEW_ROLES)
     if reason_code not in c.PauseReason.values:
         raise DomainError("invalid", "暂停事由无效。", {"reason_code": ["请选择法定的特别程序或中止事由。"]})
     reason = _require_text(reason, "reason", "暂停计时必须写明情况说明（将书面告知申请人）。")
-    if expected_days is None or expected_days < 1 or expected_days > 250:
-        raise DomainError(
-            "invalid", "预计所需时间应为 1–250 个工作日。", {"expected_days": ["应为 1–250 的整数。"]}
-        )
+    _require_expected_days(expected_days)
     case = _locked_copy(case, Action.PAUSE)
     if case.paused:
         raise DomainError("already_paused", "办件已处于暂停计时状态。")
@@ -900,6 +972,7 @@ def case_pause(
         now=now,
         comment=reason,
         data={"reason_code": reason_code, "expected_end": expected_end.isoformat(), "kind": kind},
+        paused=True,
     )
     for clock in case.clocks.filter(status=c.ClockStatus.RUNNING, kind__in=RUNNING_KINDS):
         ClockSegment.objects.create(
@@ -925,7 +998,8 @@ def case_resume(*, case: Case, actor: User, now: dt.datetime, comment: str = "")
     if not case.paused:
         raise DomainError("not_paused", "办件未暂停计时。")
     today = local_date(now)
-    _transition(case, Action.RESUME, actor=actor, now=now, comment=comment)
+    _transition(case, Action.RESUME, actor=actor, now=now, comment=comment, paused=False)
+    _close_pause_overrun(case, today)
     calendar = case_calendar(case)
     for clock in case.clocks.filter(status=c.ClockStatus.PAUSED):
         clock.segments.filter(end__isnull=True).update(end=today)
@@ -933,6 +1007,52 @@ def case_resume(*, case: Case, actor: User, now: dt.datetime, comment: str = "")
         _project_clock(clock, calendar, today)
         clock.save(update_fields=["status", "due_date", "provisional", "updated_at"])
     _refresh_dues(case, today)
+    return case
+
+
+def _require_expected_days(expected_days: int | None) -> None:
+    if not isinstance(expected_days, int) or expected_days < 1 or expected_days > 250:
+        raise DomainError(
+            "invalid", "预计所需时间应为 1–250 个工作日。", {"expected_days": ["应为 1–250 的整数。"]}
+        )
+
+
+@transaction.atomic
+def case_pause_renotify(
+    *, case: Case, actor: User, now: dt.datetime, expected_days: int, reason: str
+) -> Case:
+    """A new written notice for a pause that takes longer than notified (DOMAIN §4.2).
+
+    The open pause segments get the new expected end; the pause-overrun yellow (Y2P) of the previous
+    notice closes, and the sweep issues a new one only if this notice's expected end passes too.
+    """
+    _require_staff(actor, case, REVIEW_ROLES)
+    reason = _require_text(reason, "reason", "重新告知必须写明情况说明（将书面告知申请人）。")
+    _require_expected_days(expected_days)
+    case = _locked_copy(case)
+    if not case.paused:
+        raise DomainError("not_paused", "办件未暂停计时，无需重新告知。")
+    today = local_date(now)
+    expected_end, _ = dl.add_workdays(case_calendar(case), today, expected_days)
+    previous = _pause_notice(case)
+    pause = _pause_notice(case, ("pause",))
+    _touch(
+        case,
+        "pause_renotify",
+        actor=actor,
+        now=now,
+        comment=reason,
+        data={
+            "reason_code": pause.data.get("reason_code", "") if pause else "",
+            "kind": pause.data.get("kind", "") if pause else "",
+            "expected_end": expected_end.isoformat(),
+            "previous_expected_end": previous.data.get("expected_end", "") if previous else "",
+        },
+    )
+    ClockSegment.objects.filter(clock__case=case, end__isnull=True, kind__in=PAUSE_KINDS).update(
+        expected_end=expected_end, notified_on=today
+    )
+    _close_pause_overrun(case, today)
     return case
 
 
@@ -1300,8 +1420,17 @@ def cases_sweep(*, now: dt.datetime, batch: int = 2000) -> dict[str, int]:
         except CalendarNotAvailable:
             continue
         counts["clocks"] += 1
+        # Y2 only while the case is within its limits; past them Y1 / R1 cover the delay (DOMAIN §5.1).
+        within_limits = not any(
+            due is not None and today > due for due in (case.promised_due, case.statutory_due)
+        )
         for card in dl.clock_cards(
-            calendar, kind=clock.kind, projection=projection, today=today, finished=False
+            calendar,
+            kind=clock.kind,
+            projection=projection,
+            today=today,
+            finished=False,
+            within_limits=within_limits,
         ):
             if _issue_card(case, clock, card.rule, card.level, today, projection.due):
                 counts["cards"] += 1
@@ -1309,14 +1438,49 @@ def cases_sweep(*, now: dt.datetime, batch: int = 2000) -> dict[str, int]:
                 Clock.objects.filter(pk=clock.pk).update(
                     level=dl.max_level(dl.Level(clock.level), card.level)
                 )
-    # 3. R2: a yellow still open past its rectification deadline with no accepted 整改说明
-    stale = Card.objects.filter(
-        level=dl.Level.YELLOW, voided=False, closed_on__isnull=True, response="", rectify_due__lt=today
-    ).select_related("case", "case__region", "clock")
+    # 3. Y2P: a §45/中止 pause still open after its notified expected end, once per written notice
+    paused = Case.objects.filter(paused=True).exclude(status__in=[s.value for s in FINISHED])
+    for case in paused.select_related("region").iterator(chunk_size=batch):
+        notice = _pause_notice(case)
+        expected_end = notice.data.get("expected_end") if notice is not None else None
+        if not expected_end or today <= dt.date.fromisoformat(expected_end):
+            continue
+        key = f"pause:{notice.pk}:{PAUSE_OVERRUN}"
+        if _issue_card(
+            case, None, PAUSE_OVERRUN, dl.Level.YELLOW, today, dt.date.fromisoformat(expected_end), key=key
+        ):
+            counts["cards"] += 1
+            touched[case.pk] = case
+    # 4. D1: 容缺 materials still deferred after the deficiency clock's due date → a reminder, once
+    deficient = (
+        Clock.objects.filter(
+            kind=c.ClockKind.DEFICIENCY,
+            status=c.ClockStatus.RUNNING,
+            provisional=False,
+            due_date__lt=today,
+            case__materials__status=c.MaterialStatus.DEFERRED,
+        )
+        .distinct()
+        .select_related("case", "case__region")
+    )
+    for clock in deficient.iterator(chunk_size=batch):
+        if _issue_card(clock.case, clock, DEFICIENCY_OVERDUE, dl.Level.REMINDER, today, clock.due_date):
+            counts["cards"] += 1
+            touched[clock.case_id] = clock.case
+    # 5. R2: a yellow not closed by its rectification deadline and left without a 整改说明. A response
+    #    (accepted or still awaiting the supervisor) keeps it from turning red; a yellow closed on or
+    #    before the deadline (cured, accepted, voided) never turns red; one cured later still does.
+    stale = (
+        Card.objects.filter(level=dl.Level.YELLOW, voided=False, response="", rectify_due__lt=today)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=F("rectify_due")))
+        .select_related("case", "case__region", "clock")
+    )
     for yellow in stale.iterator(chunk_size=batch):
-        if _yellow_cured(yellow):
+        if yellow.closed_on is None and _yellow_cured(yellow):
             continue
         key = f"{yellow.clock_id or 'case'}:R2:{yellow.rule}"
+        if yellow.rule == PAUSE_OVERRUN:  # one Y2P per notice on the same case: one R2 each
+            key = f"{yellow.key}:R2"
         if _issue_card(yellow.case, yellow.clock, "R2", dl.Level.RED, today, yellow.rectify_due, key=key):
             counts["cards"] += 1
             touched[yellow.case_id] = yellow.case
@@ -1327,10 +1491,49 @@ def cases_sweep(*, now: dt.datetime, batch: int = 2000) -> dict[str, int]:
 
 @transaction.atomic
 def card_respond(*, card: Card, actor: User, response: str) -> Card:
-    """The department's 整改说明 for a yellow card; a responded yellow does not turn red (R2)."""
+    """The department's 整改说明 for a yellow or red card; a responded yellow does not turn red (R2).
+
+    A later response replaces an earlier one until the supervisor accepts it; a voided card, a
+    reminder and a closed card take none.
+    """
     _require_staff(actor, card.case, (Role.DEPT_HEAD, Role.APPROVER, Role.WINDOW_CLERK))
-    card.response = _require_text(response, "response", "整改说明不能为空。")
-    card.save(update_fields=["response", "updated_at"])
+    response = _require_text(response, "response", "整改说明不能为空。")
+    fresh = Card.objects.select_for_update().get(pk=card.pk)
+    _require_rectifiable(fresh)
+    if fresh.accepted_by_id is not None:
+        raise DomainError("already_accepted", "该整改说明已经监管员确认，不能再修改。")
+    if fresh.closed_on is not None:
+        raise DomainError("card_closed", f"该红黄牌已于 {fresh.closed_on} 关闭，无需再提交整改说明。")
+    card.response = fresh.response = response
+    fresh.save(update_fields=["response", "updated_at"])
+    return card
+
+
+def _require_rectifiable(card: Card) -> None:
+    if card.voided:
+        raise DomainError("card_voided", "该红黄牌已撤销，无需整改说明。")
+    if card.level not in (dl.Level.YELLOW, dl.Level.RED):
+        raise DomainError("not_rectifiable", "提示类预警无需整改说明，只有黄牌、红牌需要提交整改说明。")
+
+
+@transaction.atomic
+def card_accept_response(*, card: Card, actor: User, today: dt.date) -> Card:
+    """The supervisor accepts the 整改说明: the card closes (kept as history; no R2 for it)."""
+    if not actor.has_role(Role.SUPERVISOR):
+        raise PermissionDenied("只有监管员可以确认整改说明。")
+    if not staff_can_act_on(actor, card.case):
+        raise PermissionDenied("该办件不在您的数据范围内。")
+    fresh = Card.objects.select_for_update().get(pk=card.pk)
+    _require_rectifiable(fresh)
+    if fresh.accepted_by_id is not None:
+        raise DomainError("already_accepted", "该整改说明已确认。")
+    if not fresh.response:
+        raise DomainError("no_response", "尚未提交整改说明，不能确认。")
+    if fresh.closed_on is not None:
+        raise DomainError("card_closed", f"该红黄牌已于 {fresh.closed_on} 关闭。")
+    fresh.closed_on, fresh.accepted_by = today, actor
+    fresh.save(update_fields=["closed_on", "accepted_by", "updated_at"])
+    card.response, card.closed_on, card.accepted_by = fresh.response, today, actor
     return card
 
 

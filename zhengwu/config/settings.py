@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhengwu.catalog",
     "zhengwu.cases",
     "zhengwu.guidance",
+    "zhengwu.bundles",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

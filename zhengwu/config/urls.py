@@ -8,6 +8,7 @@ admin.site.index_title = "目录与组织维护"
 urlpatterns = [
     path("", include("zhengwu.portal.urls")),
     path("guidance/", include("zhengwu.portal.guidance_urls")),
+    path("", include("zhengwu.portal.bundle_urls")),
     path("workbench/guidance/", include("zhengwu.workbench.guidance_urls")),
     path("workbench/", include("zhengwu.workbench.urls")),
     path("admin/", admin.site.urls),

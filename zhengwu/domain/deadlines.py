@@ -236,6 +236,22 @@ class CardDue:
     level: Level
 
 
+# The rule table (DOMAIN §5.1) and where each rule is issued:
+# - N1, Y1, R1, Y2, Y3, Y5: `clock_cards` below, called by `cases.services.cases_sweep` on running clocks.
+#   Y2 only while the case is within its limits (neither the promised nor the statutory clock overdue;
+#   past them Y1/R1 already cover the delay).
+# - Y2P (yellow): a §45/中止 pause still open after its notified expected end — the "step-overrun yellow"
+#   of DOMAIN §4.2 — issued by the sweep once per written notice (pause or `case_pause_renotify`),
+#   closed by the next notice or by the resume. A rule of its own (not Y2) so the board tells the two apart.
+# - D1 (reminder): the 容缺 `deficiency` clock overdue with materials still deferred (DOMAIN §4.4).
+# - R2 (red): a yellow still open after its rectify deadline with no 整改说明 (cases_sweep, step 3).
+# - Y4 is not implemented as a card: a refusal (`case_refuse_intake`) or a denial (`case_deny`) cannot
+#   be recorded without a written reason — the services refuse an empty one — so the trigger cannot occur.
+# - R3 (irregular charge / wrongful refusal) has no automatic trigger here.
+# Cured rules close (`Card.closed_on`) when their clock stops: N1/Y1/R1/Y5 when the case finishes,
+# Y2 when its step finishes, D1 when the deferred materials are in; Y3 and R2 only by an accepted 整改说明.
+
+
 def clock_cards(
     calendar: WorkCalendar,
     *,
@@ -243,10 +259,12 @@ def clock_cards(
     projection: Projection,
     today: date,
     finished: bool,
+    within_limits: bool = True,
 ) -> list[CardDue]:
     """The cards a running clock deserves on `today` (DOMAIN §5.1): N1, Y1, R1, Y2, Y3, Y5.
 
-    No card while the clock is paused, finished, or when its due date is provisional.
+    No card while the clock is paused, finished, or when its due date is provisional. A step clock
+    gets Y2 only while the case is `within_limits` (its promised and statutory clocks not overdue).
     """
     due = projection.due
     if finished or projection.paused or due is None or projection.provisional:
@@ -259,7 +277,7 @@ def clock_cards(
             cards.append(CardDue("Y1", Level.YELLOW))
     elif kind == "statutory" and today > due:
         cards.append(CardDue("R1", Level.RED))
-    elif kind == "step" and today > due:
+    elif kind == "step" and today > due and within_limits:
         cards.append(CardDue("Y2", Level.YELLOW))
     elif kind == "intake" and today > due:
         cards.append(CardDue("Y3", Level.YELLOW))

@@ -27,6 +27,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from zhengwu.bundles import demo_data as bundles_demo
 from zhengwu.cases.demo_data import DEFAULT_CASES, demo_cases_generate
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.choices import LifecycleStatus, VersionStatus
@@ -266,6 +267,7 @@ class DemoLoader:
                 )
                 created += 1
         guidance_demo.load()  # 智能导办: situations of five popular items, published as a 变更
+        bundles_demo.load()  # 一件事: five bundles over the items each region implements
         published = ItemVersion.objects.filter(status=VersionStatus.PUBLISHED).count()
         drafts = ItemVersion.objects.filter(status=VersionStatus.DRAFT).count()
         suspended = ServiceItem.objects.filter(status=LifecycleStatus.SUSPENDED).count()

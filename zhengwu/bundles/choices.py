@@ -1,0 +1,15 @@
+"""Dictionaries of bundles (一件事)."""
+
+from django.db import models
+
+from zhengwu.domain.bundle_rules import BUNDLE_STATUS_LABELS
+from zhengwu.domain.bundle_rules import BundleStatus as _BundleStatus
+
+BundleStatus = models.TextChoices(
+    "BundleStatus", [(s.name, (s.value, BUNDLE_STATUS_LABELS[s])) for s in _BundleStatus]
+)
+
+
+class BundleQuestionKind(models.TextChoices):
+    SINGLE = "single", "单选"
+    MULTIPLE = "multiple", "多选"

@@ -1,0 +1,166 @@
+"""Bundles (一件事): which member items apply, one deduplicated material list, the derived status and due date.
+
+A bundle groups several service items (我要开餐馆 = 个体工商户设立登记 + 食品经营许可 + …). Its own
+questions select the members that apply; the materials of the selected items are merged so that a
+material needed by several items is asked for once; the bundle case's status and due date are derived
+from its child cases. Pure Python: no Django, no database, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from zhengwu.domain.case_flow import FINISHED, INTAKE, Status
+
+# -- selecting members -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    """A member item of a bundle. `condition` is the full key "<question>.<option>" of a bundle option
+    that must be chosen for the member to apply; empty means it always applies. `stage` 1 starts at
+    submission; stage n+1 starts once every case of stage n is granted (B after A's result)."""
+
+    key: str
+    name: str = ""
+    stage: int = 1
+    order: int = 0
+    condition: str = ""
+
+
+def chosen_keys(answers: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """{question key: [full option key, …]} → the set of chosen full option keys."""
+    return frozenset(key for keys in answers.values() for key in keys)
+
+
+def select_members(members: Sequence[MemberSpec], answers: Mapping[str, Iterable[str]]) -> list[MemberSpec]:
+    """The members that apply to the answers, by stage then order (unconditional members always)."""
+    chosen = chosen_keys(answers)
+    selected = [m for m in members if not m.condition or m.condition in chosen]
+    return sorted(selected, key=lambda m: (m.stage, m.order))
+
+
+def stages(members: Iterable[MemberSpec]) -> list[int]:
+    """The distinct stage numbers of `members`, ascending."""
+    return sorted({m.stage for m in members})
+
+
+# -- merging materials -----------------------------------------------------------------------------
+
+# The strictest necessity wins when several items ask for the same material.
+NECESSITY_RANK: Final[Mapping[str, int]] = {"required": 3, "deferrable": 2, "conditional": 1}
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    """One material of one item's list (as its guide or guidance result gives it)."""
+
+    name: str
+    form: str
+    necessity: str
+    copies: int = 1
+
+
+@dataclass(frozen=True)
+class MergedMaterial:
+    """One line of the bundle's list: the material once, naming every item that needs it."""
+
+    name: str
+    form: str
+    necessity: str
+    copies: int
+    items: tuple[str, ...] = field(default=())
+
+    @property
+    def shared(self) -> bool:
+        return len(self.items) > 1
+
+
+def _normalise(name: str) -> str:
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def merge_materials(lists: Sequence[tuple[str, Sequence[MaterialLine]]]) -> list[MergedMaterial]:
+    """(item name, its materials) pairs → one list in first-seen order. Lines with the same name (blanks
+    and full-width brackets ignored) and the same form are one line: the strictest necessity and the
+    largest number of copies win, and every item that needs it is named once."""
+    merged: dict[tuple[str, str], MergedMaterial] = {}
+    for item, lines in lists:
+        for line in lines:
+            key = (_normalise(line.name), line.form)
+            current = merged.get(key)
+            if current is None:
+                merged[key] = MergedMaterial(line.name, line.form, line.necessity, line.copies, (item,))
+                continue
+            stricter = NECESSITY_RANK.get(line.necessity, 0) > NECESSITY_RANK.get(current.necessity, 0)
+            merged[key] = MergedMaterial(
+                current.name,
+                current.form,
+                line.necessity if stricter else current.necessity,
+                max(current.copies, line.copies),
+                current.items if item in current.items else (*current.items, item),
+            )
+    return list(merged.values())
+
+
+# -- the bundle's status and due date ----------------------------------------------------------------
+
+
+class BundleStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    AWAITING_INTAKE = "awaiting_intake"
+    IN_PROGRESS = "in_progress"
+    WAITING_NEXT_STAGE = "waiting_next_stage"
+    FINISHED = "finished"
+    PARTLY_FINISHED = "partly_finished"
+
+
+BUNDLE_STATUS_LABELS: Final[Mapping[BundleStatus, str]] = {
+    BundleStatus.NOT_STARTED: "未申报",
+    BundleStatus.SUPPLEMENT_REQUESTED: "待补正",
+    BundleStatus.AWAITING_INTAKE: "待受理",
+    BundleStatus.IN_PROGRESS: "办理中",
+    BundleStatus.WAITING_NEXT_STAGE: "待办理下一阶段",
+    BundleStatus.FINISHED: "已办结",
+    BundleStatus.PARTLY_FINISHED: "已办结（部分事项未获准）",
+}
+
+# A child in one of these statuses has the result a later stage waits for.
+SUCCESS: Final = frozenset({Status.GRANTED, Status.CERTIFIED, Status.DELIVERED})
+
+
+def stage_succeeded(child_statuses: Collection[str]) -> bool:
+    """Whether every case of a stage has been granted (certified and delivered count too)."""
+    return bool(child_statuses) and all(s in SUCCESS for s in child_statuses)
+
+
+def bundle_status(child_statuses: Collection[str], *, pending_members: int = 0) -> BundleStatus:
+    """The bundle case's status from its children's, in order of what the applicant must do first:
+    any child waiting for a supplement → 待补正; any still in intake → 待受理; any open → 办理中.
+    When every child is finished: members of a later stage still to start → 待办理下一阶段 (if every
+    child succeeded; otherwise the later stage can never start and the bundle is finished), all granted
+    → 已办结, some refused, denied, withdrawn or terminated → 已办结（部分事项未获准）."""
+    statuses = [Status(s) for s in child_statuses]
+    if not statuses:
+        return BundleStatus.NOT_STARTED
+    if any(s == Status.SUPPLEMENT_REQUESTED for s in statuses):
+        return BundleStatus.SUPPLEMENT_REQUESTED
+    if any(s in INTAKE or s == Status.DRAFT for s in statuses):
+        return BundleStatus.AWAITING_INTAKE
+    if any(s not in FINISHED for s in statuses):
+        return BundleStatus.IN_PROGRESS
+    succeeded = all(s in SUCCESS or s == Status.ARCHIVED for s in statuses)
+    if pending_members and stage_succeeded(statuses):
+        return BundleStatus.WAITING_NEXT_STAGE
+    return BundleStatus.FINISHED if succeeded and not pending_members else BundleStatus.PARTLY_FINISHED
+
+
+def bundle_due(child_dues: Iterable[dt.date | None]) -> dt.date | None:
+    """The bundle is due when its last child is: the latest known due date (None when none is known)."""
+    known = [d for d in child_dues if d is not None]
+    return max(known) if known else None

@@ -406,7 +406,10 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     if not args.reuse:
         recreate_database(server)
-        subprocess.run([str(ZHENGWU), "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [str(ZHENGWU), "migrate", "-v", "0"], env=env, check=True
+    )  # --reuse: the schema may have moved on
+    if not args.reuse:
         subprocess.run([str(ZHENGWU), "demo", "--cases", "0", "--quiet"], env=env, check=True)
         say(f"建库、迁移、组织机构和事项目录：{time.perf_counter() - started:.1f} 秒")
 
@@ -499,7 +502,9 @@ def main(argv: list[str] | None = None) -> None:
             http = drive(
                 "POST /api/v1/cases/ 收件", [intake(p) for p in payloads], args.threads, args.seconds
             )
-            results.append((http, raw_intake(dsn, raw_rows[: http.done or 1], args.threads, args.seconds)))
+            results.append(
+                (http, raw_intake(dsn, raw_rows[: max(http.done, 200)], args.threads, args.seconds))
+            )
         else:
             say(f"收件接口不可用（令牌 {'有' if token else '无'}，探测状态 {probe_status}），跳过 (a)")
 

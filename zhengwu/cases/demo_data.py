@@ -429,6 +429,7 @@ class _Unit:
     items: list[_Item]
     clerks: list[_Staff]
     head: _Staff
+    supervisor: _Staff | None
     weight: float
     persons: list[int] = field(default_factory=list)
     companies: list[int] = field(default_factory=list)
@@ -490,16 +491,19 @@ def _role_label(role: str) -> str:
     return Role(role).label
 
 
-def _staff_by_region() -> tuple[dict[int, list[_Staff]], dict[int, list[_Staff]], dict[int, list[_Staff]]]:
-    """Window clerks and department heads per region, approvers per department."""
+def _staff_by_region() -> tuple[
+    dict[int, list[_Staff]], dict[int, list[_Staff]], dict[int, list[_Staff]], dict[int, list[_Staff]]
+]:
+    """Window clerks, department heads and supervisors per region, approvers per department."""
     clerks: dict[int, list[_Staff]] = defaultdict(list)
     heads: dict[int, list[_Staff]] = defaultdict(list)
     approvers: dict[int, list[_Staff]] = defaultdict(list)
+    supervisors: dict[int, list[_Staff]] = defaultdict(list)
     rows = (
         User.objects.filter(
             is_active=True,
             department__isnull=False,
-            roles__role__in=[Role.WINDOW_CLERK, Role.APPROVER, Role.DEPT_HEAD],
+            roles__role__in=[Role.WINDOW_CLERK, Role.APPROVER, Role.DEPT_HEAD, Role.SUPERVISOR],
         )
         .order_by("username")
         .values_list("id", "full_name", "username", "department_id", "department__region_id", "roles__role")
@@ -510,9 +514,11 @@ def _staff_by_region() -> tuple[dict[int, list[_Staff]], dict[int, list[_Staff]]
             clerks[region_id].append(staff)
         elif role == Role.DEPT_HEAD:
             heads[region_id].append(staff)
+        elif role == Role.SUPERVISOR:
+            supervisors[region_id].append(staff)
         else:
             approvers[department_id].append(staff)
-    return clerks, heads, approvers
+    return clerks, heads, approvers, supervisors
 
 
 def _units(rng: random.Random) -> list[_Unit]:
@@ -534,7 +540,8 @@ def _units(rng: random.Random) -> list[_Unit]:
         .values_list("window_id", "department_id")
     ):
         windows.setdefault(department_id, window_id)
-    clerks, heads, approvers = _staff_by_region()
+    clerks, heads, approvers, supervisors = _staff_by_region()
+    anyone = next(iter(supervisors.values()), [None])
     by_region: dict[int, list[ItemVersion]] = defaultdict(list)
     for version in versions:
         by_region[version.item.region_id].append(version)
@@ -547,6 +554,7 @@ def _units(rng: random.Random) -> list[_Unit]:
     for region_id, region_versions in by_region.items():
         region = region_versions[0].item.region
         head = (heads.get(region_id) or [SYSTEM])[0]
+        supervisor = (supervisors.get(region_id) or supervisors.get(region.parent_id) or anyone)[0]
         unit_clerks = clerks.get(region_id) or [head]
         items = [
             _item_of(v, windows, approvers.get(v.item.department_id), head, popularity[v.item.base_code])
@@ -559,6 +567,7 @@ def _units(rng: random.Random) -> list[_Unit]:
                 items=items,
                 clerks=unit_clerks,
                 head=head,
+                supervisor=supervisor,
                 weight=UNIT_WEIGHTS.get(region.code, 0.5),
             )
         )
@@ -759,6 +768,7 @@ class _Generator:
         self.codes = random.SystemRandom()
         self._random_bytes = b""
         self._stamps: dict[tuple[dt.date, int], dt.datetime] = {}
+        self._checked: dict[int, str] = {}
         # Per unit (see run_unit):
         self.rng = random.Random(seed)
         self.result = DemoCasesResult()
@@ -771,6 +781,12 @@ class _Generator:
 
     def new_tables(self, sink: Any) -> dict[type[models.Model], _Table]:
         return {
+            Certificate: _Table(
+                Certificate,
+                "id case_id number verification_code title holder_id issuer_id issued_on content content_digest"
+                " signature signature_algorithm key_fingerprint created_at updated_at",
+                sink,
+            ),
             Case: _Table(
                 Case,
                 "id number query_code item_id item_version_id department_id region_id window_id applicant_id channel case_kind contact_phone status version received_on received_at accepted_on decided_on finished_at decision_reason refusal_reason delivery_mode delivery_address current_step_id promised_due statutory_due due_provisional paused warning created_at updated_at",
@@ -803,7 +819,7 @@ class _Generator:
             ),
             Card: _Table(
                 Card,
-                "id case_id clock_id key rule level department_id issued_on due_date rectify_due response created_at updated_at",
+                "id case_id clock_id key rule level department_id issued_on due_date rectify_due response closed_on accepted_by_id created_at updated_at",
                 sink,
             ),
         }
@@ -836,8 +852,13 @@ class _Generator:
         return pk
 
     def flush(self) -> None:
-        for model in (Case, CaseStep, CaseMaterial, Clock, ClockSegment, CaseEvent, Card):
-            self.result.rows += self.tables[model].flush(self.sink)
+        """Write the batch in one short transaction (see `run_unit`)."""
+        with transaction.atomic():
+            for model in (Case, CaseStep, CaseMaterial, Clock, ClockSegment, CaseEvent, Card):
+                self.result.rows += self.tables[model].flush(self.sink)
+
+    def write_certificates(self) -> None:
+        self.tables[Certificate].flush(self.sink)
 
     # -- the run ---------------------------------------------------------------------------------
 
@@ -892,7 +913,11 @@ class _Generator:
     def run_unit(
         self, unit: _Unit, n: int, ids: dict[type[models.Model], int], certificates: int
     ) -> DemoCasesResult:
-        """Generate, write and commit the `n` cases of one unit; sign its `certificates` most recent."""
+        """Generate and write the `n` cases of one unit; sign its `certificates` most recent.
+
+        Each batch is written in its own short transaction, so that on SQLite (one writer at a time,
+        `BEGIN IMMEDIATE`) the workers generate side by side and only queue for the writes.
+        """
         started = time.monotonic()
         self.rng = random.Random(f"{self.seed}:{unit.region.code}")
         self.result = DemoCasesResult(unit=unit.region.name)
@@ -910,20 +935,19 @@ class _Generator:
         days = _Workdays(unit.calendar, self.first - dt.timedelta(days=10), self.end + dt.timedelta(days=500))
         persons_cum = list(itertools.accumulate(1.0 for _ in unit.persons))
         companies_cum = list(itertools.accumulate(1 / (i + 1) ** 0.6 for i in range(len(unit.companies))))
+        for made, (received_at, item, channel) in enumerate(self.receipts(unit, n, days), start=1):
+            if self.rng.random() < item.legal_share and unit.companies:
+                applicant = unit.companies[bisect_right(companies_cum, self.rng.random() * companies_cum[-1])]
+            else:
+                applicant = unit.persons[bisect_right(persons_cum, self.rng.random() * persons_cum[-1])]
+            self.build_case(unit, days, item, channel, received_at, applicant)
+            if made % self.batch == 0:
+                self.flush()
+        self.flush()
+        self.issue_certificates()  # signing takes a while: outside any transaction
         with transaction.atomic():
-            for made, (received_at, item, channel) in enumerate(self.receipts(unit, n, days), start=1):
-                if self.rng.random() < item.legal_share and unit.companies:
-                    applicant = unit.companies[
-                        bisect_right(companies_cum, self.rng.random() * companies_cum[-1])
-                    ]
-                else:
-                    applicant = unit.persons[bisect_right(persons_cum, self.rng.random() * persons_cum[-1])]
-                self.build_case(unit, days, item, channel, received_at, applicant)
-                if made % self.batch == 0:
-                    self.flush()
-            self.flush()
             self.save_sequences(prefix)
-            self.issue_certificates()
+            self.write_certificates()
         self.result.seconds = time.monotonic() - started
         return self.result
 
@@ -943,6 +967,23 @@ class _Generator:
             CaseSequence.objects.filter(prefix=seq_prefix, day=day).update(last=last)
 
     # -- one case --------------------------------------------------------------------------------
+
+    def checked(self, item: _Item, flagged: dict[int, str] | None = None) -> str:
+        """The comment of `materials_check`: each material with the status the clerk found."""
+        if not flagged and item.id in self._checked:
+            return self._checked[item.id]
+        found = []
+        for material_id, name, necessity, _ in item.materials:
+            if flagged and material_id in flagged:
+                status = c.MaterialStatus.FAULTY if flagged[material_id] else c.MaterialStatus.MISSING
+            elif necessity == "conditional":
+                status = c.MaterialStatus.NOT_APPLICABLE
+            else:
+                status = c.MaterialStatus.RECEIVED
+            found.append(f"{name}：{MATERIAL_LABELS[status]}")
+        if flagged:
+            return "；".join(found)
+        return self._checked.setdefault(item.id, "；".join(found))
 
     def fate(self, item: _Item) -> str:
         draw = self.rng.random()
@@ -1012,6 +1053,7 @@ class _Generator:
             else:
                 accepted = decided = received
                 decision = GRANT_REASON
+                events.append(_Event(received, "materials_check", clerk, "", self.checked(item)))
                 events.append(_Event(received, "decide_on_spot", clerk, "granted"))
                 clocks[0].stop = received
         else:
@@ -1036,6 +1078,7 @@ class _Generator:
                         for m in item.materials
                         if m[0] in flagged
                     ]
+                    events.append(_Event(check, "materials_check", clerk, "", self.checked(item, flagged)))
                     events.append(
                         _Event(
                             check, "request_supplement", clerk, "supplement_requested", data={"items": listed}
@@ -1045,6 +1088,7 @@ class _Generator:
                     wait = min(40, 1 + int(rng.expovariate(1 / 8)))
                     accepted = days.add(check, wait)
                     events.append(_Event(accepted, "supplement", submitter, "supplemented"))
+                events.append(_Event(accepted, "materials_check", clerk, "", self.checked(item)))
                 events.append(_Event(accepted, "accept", clerk, "in_review"))
                 if intake.stop is None:
                     intake.stop = accepted
@@ -1460,14 +1504,33 @@ class _Generator:
                     self.stamp(closed or start, 12 * 60),
                 )
             for rule, card_level, issued, due_on in cards:
+                # Y1 and R1 close when their clock stops (`services._close_cured_cards`). A yellow is
+                # cured when that happens by its rectify deadline; otherwise the department answers
+                # with a 整改说明 (which the supervisor mostly accepts, closing it), or the next sweep
+                # adds R2 — which closes only by an accepted 整改说明, left open here.
                 rectify = days.add(issued, RECTIFY_DAYS) if card_level == dl.Level.YELLOW else None
-                # A yellow is cured when its clock stops by the rectify deadline; otherwise the
-                # department answers with a 整改说明, or the next sweep turns it into R2.
-                cured = rectify is not None and plan.stop is not None and plan.stop <= rectify
-                response = ""
+                cured = rectify is not None and stop is not None and stop <= rectify
+                response, accepted_by, closed = "", None, stop
                 if rectify is not None and rng.random() < (0.3 if cured else 0.6):
                     response = RECTIFY_DONE if cured else RECTIFY_PROMISE
-                self.add_card(case_id, clock_id, item, rule, card_level, issued, due_on, rectify, response)
+                    accepted_on = days.add(issued, 2)
+                    supervisor = unit.supervisor
+                    still_open = stop is None or accepted_on < stop
+                    if supervisor is not None and accepted_on <= end and still_open and rng.random() < 0.8:
+                        accepted_by, closed = supervisor.id, accepted_on
+                self.add_card(
+                    case_id,
+                    clock_id,
+                    item,
+                    rule,
+                    card_level,
+                    issued,
+                    due_on,
+                    rectify,
+                    response,
+                    closed,
+                    accepted_by,
+                )
                 warning = dl.max_level(warning, card_level)
                 if rectify is not None and not response and not cured:
                     escalated = rectify + dt.timedelta(days=1)
@@ -1482,6 +1545,8 @@ class _Generator:
                             rectify,
                             None,
                             "",
+                            None,
+                            None,
                             key=f"{clock_id}:R2:{rule}",
                         )
                         warning = dl.Level.RED
@@ -1541,6 +1606,8 @@ class _Generator:
         due: dt.date | None,
         rectify: dt.date | None,
         response: str,
+        closed: dt.date | None,
+        accepted_by: int | None,
         key: str = "",
     ) -> None:
         created = self.stamp(issued, 30)
@@ -1556,8 +1623,10 @@ class _Generator:
             due,
             rectify,
             response,
+            closed,
+            accepted_by,
             created,
-            self.stamp(rectify, 10 * 60) if response and rectify else created,
+            self.stamp(closed, 16 * 60) if closed else created,
         )
         self.result.cards[rule] += 1
 
@@ -1577,7 +1646,7 @@ class _Generator:
             ).values_list("pk", "name", "kind", "id_number")
         }
         taken_codes = set(Certificate.objects.values_list("verification_code", flat=True))
-        certificates = []
+        table = self.tables[Certificate]
         for issued, case_id, case_number, item, applicant in sorted(self.recent):
             holder, holder_kind, holder_id = applicants[applicant]
             # As `certificate_build`: region, year of issue, the case's receipt date and daily sequence.
@@ -1602,29 +1671,28 @@ class _Generator:
             }
             data = canonical(content)
             stamp = self.stamp(issued, 15 * 60)
-            certificates.append(
-                Certificate(
-                    case_id=case_id,
-                    number=number,
-                    verification_code=code,
-                    title=item.title,
-                    holder_id=applicant,
-                    issuer_id=item.department_id,
-                    issued_on=issued,
-                    content=content,
-                    content_digest=backend.digest(data),
-                    signature=backend.sign(data),
-                    signature_algorithm=backend.signature_algorithm,
-                    key_fingerprint=fingerprint,
-                    created_at=stamp,
-                    updated_at=stamp,
-                )
+            table.add(
+                self.new_id(Certificate),
+                case_id,
+                number,
+                code,
+                item.title,
+                applicant,
+                item.department_id,
+                issued,
+                content,
+                backend.digest(data),
+                backend.sign(data),
+                backend.signature_algorithm,
+                fingerprint,
+                stamp,
+                stamp,
             )
-        Certificate.objects.bulk_create(certificates, batch_size=500)
-        self.result.certificates = len(certificates)
+        self.result.certificates = len(table.rows)
         self.result.sign_seconds = time.monotonic() - started
 
 
+MATERIAL_LABELS = dict(c.MaterialStatus.choices)
 _FINISHING = frozenset({"refuse_intake", "withdraw", "grant", "deny", "decide_on_spot"})
 
 
@@ -1791,11 +1859,12 @@ def _id_blocks(units: list[_Unit], counts: dict[int, int]) -> dict[int, dict[typ
             ClockSegment: 2 * (3 + steps),  # a pause on every running clock, one extension
             CaseEvent: 10 + steps,
             Card: 3,
+            Certificate: 1,
         }
     blocks: dict[int, dict[type[models.Model], int]] = {}
     following = {
         model: _next_id(model)
-        for model in (Case, CaseMaterial, CaseStep, Clock, ClockSegment, CaseEvent, Card)
+        for model in (Case, CaseMaterial, CaseStep, Clock, ClockSegment, CaseEvent, Card, Certificate)
     }
     for unit in units:
         n = counts.get(unit.region.pk, 0)

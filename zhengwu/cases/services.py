@@ -1420,10 +1420,11 @@ def cases_sweep(*, now: dt.datetime, batch: int = 2000) -> dict[str, int]:
         except CalendarNotAvailable:
             continue
         counts["clocks"] += 1
-        # Y2 only while the case is within its limits; past them Y1 / R1 cover the delay (DOMAIN §5.1).
-        within_limits = not any(
-            due is not None and today > due for due in (case.promised_due, case.statutory_due)
-        )
+        # Y2 only for a step that overran while the case was within its limits (the step's due date
+        # before the promised and statutory ones); past them Y1 / R1 cover the delay (DOMAIN §5.1).
+        # Judged on the dates, not on `today`, so a sweep that runs late issues the same cards.
+        limits = [due for due in (case.promised_due, case.statutory_due) if due is not None]
+        within_limits = projection.due is None or not limits or projection.due < min(limits)
         for card in dl.clock_cards(
             calendar,
             kind=clock.kind,

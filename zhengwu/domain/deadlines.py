@@ -238,8 +238,8 @@ class CardDue:
 
 # The rule table (DOMAIN §5.1) and where each rule is issued:
 # - N1, Y1, R1, Y2, Y3, Y5: `clock_cards` below, called by `cases.services.cases_sweep` on running clocks.
-#   Y2 only while the case is within its limits (neither the promised nor the statutory clock overdue;
-#   past them Y1/R1 already cover the delay).
+#   Y2 only for a step that overran while the case was within its limits (the step's due date before
+#   the promised and statutory due dates; past them Y1/R1 already cover the delay).
 # - Y2P (yellow): a §45/中止 pause still open after its notified expected end — the "step-overrun yellow"
 #   of DOMAIN §4.2 — issued by the sweep once per written notice (pause or `case_pause_renotify`),
 #   closed by the next notice or by the resume. A rule of its own (not Y2) so the board tells the two apart.
@@ -264,7 +264,7 @@ def clock_cards(
     """The cards a running clock deserves on `today` (DOMAIN §5.1): N1, Y1, R1, Y2, Y3, Y5.
 
     No card while the clock is paused, finished, or when its due date is provisional. A step clock
-    gets Y2 only while the case is `within_limits` (its promised and statutory clocks not overdue).
+    gets Y2 only if it overran while the case was `within_limits` (due before the case's own limits).
     """
     due = projection.due
     if finished or projection.paused or due is None or projection.provisional:

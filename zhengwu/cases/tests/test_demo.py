@@ -191,7 +191,14 @@ def test_cards_sit_only_on_overdue_clocks_and_set_the_warning(demo):
         assert clock.due_date is not None and clock.due_date < card.issued_on <= LAST_DAY
         assert clock.stopped_on is None or clock.stopped_on > clock.due_date
         assert card.department_id == card.case.department_id
+        if card.rule in ("Y1", "R1"):  # closed when the clock stops, or by an accepted 整改说明
+            if card.accepted_by_id is not None:
+                assert card.response and card.closed_on <= card.rectify_due
+                assert clock.stopped_on is None or card.closed_on < clock.stopped_on
+            else:
+                assert card.closed_on == clock.stopped_on
         if card.rule == "R2":
+            assert (card.closed_on, card.response) == (None, "")
             yellow = Card.objects.get(case=card.case, clock=clock, rule="Y1")
             assert (yellow.response, card.key) == ("", f"{clock.pk}:R2:Y1")
             assert card.issued_on > yellow.rectify_due
@@ -227,8 +234,13 @@ def test_the_sweep_on_the_last_day_finds_every_overdue_card_already_issued(demo)
     assert set(new.values_list("rule", flat=True)) <= {"N1"}, list(new.values_list("key", "rule"))
 
 
-def _events(case: Case) -> list[tuple[str, str, str]]:
-    return list(case.events.order_by("at", "id").values_list("action", "from_status", "to_status"))
+def _events(case: Case, detail: bool = False) -> list[tuple]:
+    rows = case.events.order_by("at", "id").values_list(
+        "action", "from_status", "to_status", "comment", "data"
+    )
+    if detail:  # everything but free choices (the delivery mode)
+        return [(*row[:4], sorted(row[4])) for row in rows]
+    return [row[:3] for row in rows]
 
 
 def _clocks(case: Case) -> list[tuple[str, int, str]]:
@@ -237,7 +249,16 @@ def _clocks(case: Case) -> list[tuple[str, int, str]]:
 
 def test_a_delivered_case_has_the_shape_the_services_give_it(demo):
     county, items, _ = demo
-    path = ["save_draft", "submit", "accept", "step_pass", "grant", "issue_certificate", "deliver"]
+    path = [
+        "save_draft",
+        "submit",
+        "materials_check",
+        "accept",
+        "step_pass",
+        "grant",
+        "issue_certificate",
+        "deliver",
+    ]
     generated = next(
         case
         for case in Case.objects.filter(item=items["promised"], status="delivered").order_by("id")
@@ -257,7 +278,8 @@ def test_a_delivered_case_has_the_shape_the_services_give_it(demo):
     services.case_issue_certificate(case=case, actor=county.clerk, now=at("2026-06-04"))
     case.refresh_from_db()
     case = services.case_deliver(case=case, actor=county.clerk, now=at("2026-06-04"), mode="electronic")
-    assert _events(generated) == _events(case)
+    assert _events(generated, detail=True) == _events(case, detail=True)
+    assert generated.version == Case.objects.get(pk=case.pk).version
     assert _clocks(generated) == _clocks(case)
     step_shape = ("order", "name", "limit", "status")
     assert list(generated.steps.values_list(*step_shape)) == list(case.steps.values_list(*step_shape))
@@ -274,7 +296,8 @@ def test_an_immediate_case_is_decided_and_its_clock_stopped_on_the_day_it_arrive
     cases = Case.objects.filter(item=items["immediate"], status="delivered")
     assert cases.exists()
     for case in cases[:50]:
-        assert [action for action, _, _ in _events(case)][:3] == ["save_draft", "submit", "decide_on_spot"]
+        actions = [action for action, _, _ in _events(case)]
+        assert actions[:4] == ["save_draft", "submit", "materials_check", "decide_on_spot"]
         immediate = case.clocks.get(kind="immediate")
         assert (immediate.budget, immediate.stopped_on, immediate.due_date) == (
             0,

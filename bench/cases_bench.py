@@ -45,6 +45,7 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class Figures:
     latencies: list[float]
     failures: int
     seconds: float
+    errors: Counter[str]
 
     @property
     def done(self) -> int:
@@ -89,6 +91,7 @@ def drive(label: str, calls: Sequence[Callable[[], bool]], threads: int, limit: 
     """Run the calls from `threads` threads; stop taking new ones after `limit` seconds."""
     latencies: list[float] = []
     failures = 0
+    errors: Counter[str] = Counter()
     lock = threading.Lock()
     started = time.perf_counter()
     cursor = iter(calls)
@@ -102,20 +105,21 @@ def drive(label: str, calls: Sequence[Callable[[], bool]], threads: int, limit: 
                 return
             begin = time.perf_counter()
             try:
-                ok = call()
-            except Exception:  # a failed request is counted, not fatal
-                ok = False
+                ok, why = call(), "status"
+            except Exception as error:  # a failed request is counted, not fatal
+                ok, why = False, type(error).__name__
             elapsed = time.perf_counter() - begin
             with lock:
                 if ok:
                     latencies.append(elapsed)
                 else:
                     failures += 1
+                    errors[why] += 1
 
     with ThreadPoolExecutor(threads) as pool:
         for _ in range(threads):
             pool.submit(worker)
-    return Figures(label, latencies, failures, time.perf_counter() - started)
+    return Figures(label, latencies, failures, time.perf_counter() - started, errors)
 
 
 # -- the database --------------------------------------------------------------------------------
@@ -580,6 +584,9 @@ def main(argv: list[str] | None = None) -> None:
         results += [(api, raw), (portal, raw)]
         say("")
         print_table(results)
+        for figures, _ in results:
+            if figures.errors:
+                say(f"  {figures.label} 失败原因：{dict(figures.errors)}")
         for baseline in {id(b): b for _, b in results if b is not None}.values():
             if baseline is not None:
                 say(

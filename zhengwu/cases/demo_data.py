@@ -86,6 +86,7 @@ from zhengwu.catalog.choices import CaseKind, LifecycleStatus, VersionStatus
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.common.clock import LOCAL_TZ
 from zhengwu.common.crypto import get_backend
+from zhengwu.common.errors import DomainError
 from zhengwu.domain import deadlines as dl
 from zhengwu.domain.calendar import WorkCalendar
 from zhengwu.domain.identifiers import InvalidIdentifier, gb11714_check_digit, validate_id_number
@@ -1739,7 +1740,19 @@ GENERATED_MODELS: tuple[type[models.Model], ...] = (
 
 
 def demo_cases_reset() -> None:
-    """Delete every case and what hangs off it (demo data only; applicants are kept)."""
+    """Delete every case and what hangs off it (demo data only; applicants are kept).
+
+    Refused while rows of other apps point at cases (e.g. 一件事 bundle links): those are not demo data.
+    """
+    for model in RESET_MODELS:
+        for relation in model._meta.related_objects:
+            if relation.related_model in RESET_MODELS or relation.many_to_many:
+                continue
+            if relation.related_model._default_manager.exists():
+                name = relation.related_model._meta.verbose_name
+                raise DomainError(
+                    "cases_referenced", f"“{name}”引用了办件，不能删除全部办件后重新生成演示办件。"
+                )
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         for model in RESET_MODELS:

@@ -58,7 +58,7 @@ def _clean_text(value: str, field: str, label: str, max_length: int) -> str:
 
 def _draft(version: ItemVersion) -> ItemVersion:
     """Re-read and lock the version; refuse unless it is a draft."""
-    version = ItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    version = ItemVersion.objects.select_for_update(of=("self",)).select_related("item").get(pk=version.pk)
     if not version.is_editable:
         raise DomainError(
             "immutable",
@@ -362,7 +362,7 @@ def _rule_owner_editable(rule: Rule) -> None:
 @transaction.atomic
 def rule_update(*, rule: Rule, **changes: Any) -> Rule:
     """Change any of when / effect / material_name / text / limit / target_code / sort_order."""
-    rule = Rule.objects.select_for_update().select_related("version", "rule_set").get(pk=rule.pk)
+    rule = Rule.objects.select_for_update(of=("self",)).select_related("version", "rule_set").get(pk=rule.pk)
     _rule_owner_editable(rule)
     allowed = {"when", "effect", "material_name", "text", "limit", "target_code", "sort_order"}
     unknown = set(changes) - allowed

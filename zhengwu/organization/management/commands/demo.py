@@ -223,6 +223,17 @@ class DemoLoader:
             created += 1
         self.users[SUPERUSER] = admin
         self.accounts.append((SUPERUSER, admin.full_name, "超级用户", "全部数据", self._opens(admin)))
+        for phone, name, id_number in CITIZENS:
+            citizen = User.objects.filter(username=phone).first()
+            if citizen is None:
+                applicant = services.applicant_register(
+                    kind="person", name=name, id_number=id_number, today=clock.today(), phone=phone
+                )
+                citizen = User.objects.create(
+                    username=phone, full_name=name, phone=phone, applicant=applicant, password=hashed
+                )
+                created += 1
+            self.accounts.append((phone, name, "网上办事群众", "本人办件（门户登录）", self._opens(citizen)))
         return created, len(self.accounts), f"{len(set(a[2] for a in self.accounts))} 种角色"
 
     # ── [4/4] 事项目录 ─────────────────────────────────────────────────────────────────────
@@ -343,6 +354,13 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+# Citizens' 网上办事 accounts (sign in at /account/login/ with the phone number); valid GB 11643 numbers.
+CITIZENS = (
+    ("13800000001", "张晓明", "430903199001011238"),
+    ("13800000002", "李秀英", "430921198503150025"),
+)
 
 
 class Command(BaseCommand):

@@ -11,8 +11,9 @@ Steps, each timed and printed:
 2. generate the demo cases with `zhengwu.cases.demo_data` — the generator of `zhengwu demo` — writing
    through PostgreSQL COPY with foreign-key triggers off for the load (session_replication_role =
    replica; the generator's rows are consistent by construction), one worker process per CPU;
-3. start `zhengwu runserver --noreload` (threaded; production settings: ZHENGWU_DEBUG=0) on a free
-   port of 127.0.0.1 and wait for it;
+3. start `zhengwu runserver --noreload` (threaded; production settings: ZHENGWU_DEBUG=0, and
+   ZHENGWU_DB_CONN_MAX_AGE=0 because runserver's thread per request would otherwise leave one open
+   PostgreSQL connection per finished request) on a free port of 127.0.0.1 and wait for it;
 4. (a) case intake: `POST /api/v1/cases/` as a window clerk (token auth), a new applicant each time;
    baseline: the rows that intake writes (sequence, case, materials, two events, intake clock)
    inserted with psycopg in one transaction per case;
@@ -525,6 +526,9 @@ def main(argv: list[str] | None = None) -> None:
         "ZHENGWU_SSL_REDIRECT": "0",
         "ZHENGWU_HSTS_SECONDS": "0",
         "ZHENGWU_ALLOWED_HOSTS": "127.0.0.1",
+        # runserver starts a thread per request; with persistent connections every finished thread
+        # would keep its own until PostgreSQL refuses more ("too many clients"): close them per request.
+        "ZHENGWU_DB_CONN_MAX_AGE": "0",
     }
     process = start_server(server_env, port)
     base = f"http://127.0.0.1:{port}"

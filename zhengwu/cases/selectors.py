@@ -64,7 +64,9 @@ def case_get(*, user, number: str) -> Case:
         if not getattr(user, "applicant_id", None)
         else case_list_for_applicant(user=user)
     )
-    case = case_detail_queryset().filter(pk__in=base.filter(number=number).values("pk")).first()
+    # Two indexed lookups: as one `pk IN (subquery)` the PostgreSQL planner hash-joins the whole table.
+    pk = base.filter(number=number).values_list("pk", flat=True).first()
+    case = case_detail_queryset().filter(pk=pk).first() if pk is not None else None
     if case is None:
         raise NotFound("办件不存在或不在您的数据范围内。")
     return case

@@ -6,8 +6,9 @@
 
 Steps, each timed and printed:
 
-1. drop and create the database `zhengwu_bench` (only that one) on ZHENGWU_BENCH_PG
-   (default postgres://postgres@127.0.0.1:5432), `zhengwu migrate`, `zhengwu demo --cases 0`;
+1. drop and create the database `zhengwu_bench` (or `--db zhengwu_bench_…`, never another one) on
+   ZHENGWU_BENCH_PG (default postgres://postgres@127.0.0.1:5432), `zhengwu migrate`,
+   `zhengwu demo --cases 0`;
 2. generate the demo cases with `zhengwu.cases.demo_data` — the generator of `zhengwu demo` — writing
    through PostgreSQL COPY with foreign-key triggers off for the load (session_replication_role =
    replica; the generator's rows are consistent by construction), one worker process per CPU;
@@ -36,6 +37,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -127,12 +129,14 @@ def drive(label: str, calls: Sequence[Callable[[], bool | str]], threads: int, l
 # -- the database --------------------------------------------------------------------------------
 
 
-def recreate_database(server: str) -> None:
+def recreate_database(server: str, name: str) -> None:
     import psycopg
 
+    if not re.fullmatch(rf"{DB_NAME}[a-z0-9_]*", name):  # never drop anything else
+        raise SystemExit(f"数据库名必须以 {DB_NAME} 开头：{name}")
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
 class CopySink:
@@ -430,11 +434,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=8, help="并发线程数（默认 8）")
     parser.add_argument("--seconds", type=float, default=120, help="每种请求最长运行秒数（默认 120）")
     parser.add_argument("--certificates", type=int, default=200, help="签发电子证照的最近办件数（默认 200）")
-    parser.add_argument("--reuse", action="store_true", help="沿用已生成的 zhengwu_bench 数据库")
+    parser.add_argument("--reuse", action="store_true", help="沿用已生成的数据库")
+    parser.add_argument("--db", default=DB_NAME, help=f"数据库名，须以 {DB_NAME} 开头（默认 {DB_NAME}）")
     args = parser.parse_args(sys.argv[1:] if argv is None and __name__ == "__main__" else argv or [])
 
     server = os.environ.get("ZHENGWU_BENCH_PG", SERVER).rstrip("/")
-    dsn = f"{server}/{DB_NAME}"
+    dsn = f"{server}/{args.db}"
     try:
         import psycopg
 
@@ -451,11 +456,11 @@ def main(argv: list[str] | None = None) -> None:
         "ZHENGWU_DEMO_PASSWORD": "Bench@2026-pass",
     }
     say(
-        f"办件基准：{args.cases:,} 件演示办件，PostgreSQL 数据库 {DB_NAME}，每种请求 {args.requests} 次、{args.threads} 线程"
+        f"办件基准：{args.cases:,} 件演示办件，PostgreSQL 数据库 {args.db}，每种请求 {args.requests} 次、{args.threads} 线程"
     )
     started = time.perf_counter()
     if not args.reuse:
-        recreate_database(server)
+        recreate_database(server, args.db)
     subprocess.run(
         [str(ZHENGWU), "migrate", "-v", "0"], env=env, check=True
     )  # --reuse: the schema may have moved on
@@ -610,7 +615,7 @@ def main(argv: list[str] | None = None) -> None:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-    say(f"总用时 {time.perf_counter() - started:.1f} 秒（数据库 {DB_NAME} 保留，可加 --reuse 重复测量）")
+    say(f"总用时 {time.perf_counter() - started:.1f} 秒（数据库 {args.db} 保留，可加 --reuse 重复测量）")
 
 
 if __name__ == "__main__":

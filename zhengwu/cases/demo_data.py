@@ -82,6 +82,7 @@ from zhengwu.cases.models import (
     MaterialFile,
     StepOpinion,
 )
+from zhengwu.cases.services import CERTIFICATE_DAYS, INTAKE_DAYS, QUERY_CODE_ALPHABET, RECTIFY_DAYS
 from zhengwu.catalog.choices import CaseKind, LifecycleStatus, VersionStatus
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.common.clock import LOCAL_TZ
@@ -100,12 +101,7 @@ SEED = 20261130
 DAYS = 364  # the simulated year: `today - 364 days` … yesterday
 BATCH = 2000  # cases per flush
 
-# The same constants as `zhengwu.cases.services` (§32, §44, R2).
-INTAKE_DAYS = 5
-CERTIFICATE_DAYS = 10
-RECTIFY_DAYS = 3
-QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-assert len(QUERY_CODE_ALPHABET) == 32
+assert len(QUERY_CODE_ALPHABET) == 32  # one random byte per character (see `query_code`)
 # Steps of an item's process that `services._open_steps` does not copy into review steps.
 NOT_REVIEW_STEPS = frozenset(
     {"受理", "申请", "申请与受理", "决定", "审批决定", "办结", "送达", "制证", "办结送达"}

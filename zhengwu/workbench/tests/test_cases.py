@@ -177,7 +177,7 @@ def test_the_case_page_runs_a_bounded_number_of_queries(
         )
         case = services.case_resume(case=case, actor=county.approver, now=at(day))
     login(client, county.approver)
-    with django_assert_max_num_queries(21)  # number lookup + detail by pk:
+    with django_assert_max_num_queries(21):  # number lookup + detail by pk
         client.get(case_url(case))
 
 

@@ -534,6 +534,8 @@ def main(argv: list[str] | None = None) -> None:
         # runserver starts a thread per request; with persistent connections every finished thread
         # would keep its own until PostgreSQL refuses more ("too many clients"): close them per request.
         "ZHENGWU_DB_CONN_MAX_AGE": "0",
+        # The bench stands in for a reverse proxy: X-Forwarded-For simulates 2,000 different citizens.
+        "ZHENGWU_NUM_PROXIES": "1",
     }
     process = start_server(server_env, port)
     base = f"http://127.0.0.1:{port}"

@@ -179,6 +179,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {
+    # Throttles key on REMOTE_ADDR unless a trusted proxy count is set: never on a client-sent X-Forwarded-For.
+    "NUM_PROXIES": int(os.environ.get("ZHENGWU_NUM_PROXIES", "0")),
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from zhengwu.cases import selectors
 from zhengwu.cases.certificates import certificate_verify
-from zhengwu.common import clock
+from zhengwu.common import clock, ratelimit
 from zhengwu.common.errors import NotFound
 from zhengwu.common.qr import qr_svg
 from zhengwu.portal import timeline
@@ -19,13 +19,20 @@ from zhengwu.portal.forms import ProgressForm
 PROGRESS_NOT_FOUND = "办件编号或查询码不正确，请核对后重新输入。"
 
 
+PROGRESS_PER_MINUTE = 30  # the same limit as the API: query codes cannot be enumerated
+
+
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     """办件进度查询: the status, item, dates and the steps done; no names, no files."""
     data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
     form = ProgressForm(data)
     context: dict = {"form": form, "case": None, "not_found": ""}
-    if data is not None and form.is_valid():
+    if data is not None and not ratelimit.allow(
+        "progress", request.META.get("REMOTE_ADDR", ""), limit=PROGRESS_PER_MINUTE
+    ):
+        context["not_found"] = "查询过于频繁，请一分钟后再试。"
+    elif data is not None and form.is_valid():
         try:
             case = selectors.case_progress(
                 number=form.cleaned_data["number"], query_code=form.cleaned_data["query_code"]

@@ -586,3 +586,16 @@ def test_staff_cannot_see_citizen_certificates_through_the_portal(client, signed
     certificate = _certified(submitted_case(signed_in, item), county)
     client.force_login(UserFactory())
     assert client.get(reverse("portal:certificate_detail", args=[certificate.number])).status_code == 403
+
+
+def test_the_progress_page_refuses_a_31st_query_in_a_minute_from_one_address(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(30):
+        assert (
+            "查询过于频繁"
+            not in client.get("/progress/", {"number": "X", "query_code": "Y"}).content.decode()
+        )
+    assert "查询过于频繁" in client.get("/progress/", {"number": "X", "query_code": "Y"}).content.decode()
+    cache.clear()

@@ -728,7 +728,8 @@ def case_request_supplement(
     _transition(
         case, Action.REQUEST_SUPPLEMENT, actor=actor, now=now, comment=comment, data={"items": listed}
     )
-    _stop_clocks(case, today, kinds=[c.ClockKind.INTAKE])
+    # The notice stops the intake clock; a 即办件's same-day clock waits for the supplement too.
+    _stop_clocks(case, today, kinds=[c.ClockKind.INTAKE, c.ClockKind.IMMEDIATE])
     _refresh_dues(case, today)
     return case
 
@@ -757,6 +758,8 @@ def case_supplement(*, case: Case, actor: User, now: dt.datetime, comment: str =
             )
     flagged.update(status=c.MaterialStatus.PENDING)
     _transition(case, Action.SUPPLEMENT, actor=actor, now=now, comment=comment)
+    if case.case_kind == CaseKind.IMMEDIATE:  # decided on the day the materials are complete
+        _start_clock(case, c.ClockKind.IMMEDIATE, 0, local_date(now))
     return case
 
 

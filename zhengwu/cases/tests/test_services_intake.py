@@ -230,6 +230,19 @@ def test_deciding_an_immediate_case_on_the_spot_grants_it_today(county):
     assert (event.from_status, event.to_status, event.actor) == ("submitted", "granted", county.clerk)
 
 
+def test_an_immediate_case_waiting_for_a_supplement_gets_no_same_day_card(county):
+    case = make_case(county, now=at("2026-06-01"), elements=IMMEDIATE)
+    material = case.materials.first()
+    case = services.case_request_supplement(
+        case=case, actor=county.clerk, now=at("2026-06-01", 11), items={material.pk: "缺签字"}
+    )
+    services.cases_sweep(now=at("2026-06-03"))
+    assert not Card.objects.filter(case=case, rule="Y5").exists()
+    case = services.case_supplement(case=case, actor=county.clerk, now=at("2026-06-05"))
+    restarted = Clock.objects.get(case=case, kind="immediate", status="running")
+    assert restarted.start_date == restarted.due_date == dt.date(2026, 6, 5)
+
+
 def test_deciding_on_the_spot_needs_every_material(county):
     case = make_case(county, now=at("2026-06-01"), elements=IMMEDIATE)
     with pytest.raises(DomainError) as refused:

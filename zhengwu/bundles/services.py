@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from zhengwu.bundles.models import Bundle, BundleCase, BundleCaseChild, BundleMember, BundleSequence
 from zhengwu.bundles.selectors import bundle_case_queryset
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import Case
 from zhengwu.common.errors import DomainError, PermissionDenied
+from zhengwu.common.sequences import next_in_sequence
 from zhengwu.domain import bundle_rules as br
 from zhengwu.domain.case_flow import INTAKE
 from zhengwu.organization.models import Applicant, User
@@ -136,9 +136,7 @@ def _named(error: DomainError, prefix: str) -> DomainError:
 def _next_number(region_code: str, day: dt.date) -> str:
     """YJS-<region code, 6 digits>-<YYYYMMDD>-<daily sequence, 4 digits>, e.g. YJS-430903-20260601-0001."""
     prefix = region_code[:6]
-    BundleSequence.objects.get_or_create(prefix=prefix, day=day)
-    BundleSequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
-    last = BundleSequence.objects.get(prefix=prefix, day=day).last
+    last = next_in_sequence(BundleSequence, prefix=prefix, day=day)
     return f"YJS-{prefix}-{day:%Y%m%d}-{last:04d}"
 
 

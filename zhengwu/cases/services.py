@@ -35,6 +35,7 @@ from zhengwu.catalog.models import ServiceItem
 from zhengwu.common import filestore
 from zhengwu.common.clock import LOCAL_TZ
 from zhengwu.common.errors import DomainError, PermissionDenied
+from zhengwu.common.sequences import next_in_sequence
 from zhengwu.common.uploads import inspect_upload
 from zhengwu.domain import deadlines as dl
 from zhengwu.domain.calendar import CalendarNotAvailable, WorkCalendar
@@ -143,9 +144,7 @@ def _require_text(value: str, field: str, message: str) -> str:
 def _next_number(case_region_code: str, day: dt.date) -> str:
     """Region code (6 digits) + date + a 6-digit daily sequence, e.g. 430903-20261130-000042."""
     prefix = case_region_code[:6]
-    CaseSequence.objects.get_or_create(prefix=prefix, day=day)
-    CaseSequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
-    last = CaseSequence.objects.get(prefix=prefix, day=day).last
+    last = next_in_sequence(CaseSequence, prefix=prefix, day=day)
     return f"{prefix}-{day:%Y%m%d}-{last:06d}"
 
 

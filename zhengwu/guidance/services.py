@@ -20,12 +20,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
 from zhengwu.catalog import choices as cc
 from zhengwu.catalog.models import ItemVersion, ServiceItem
 from zhengwu.common import clock
 from zhengwu.common.errors import DomainError
+from zhengwu.common.sequences import next_in_sequence
 from zhengwu.domain import guidance_rules as gr
 from zhengwu.domain.catalog_rules import format_guide_limit
 from zhengwu.guidance import choices as c
@@ -663,9 +664,7 @@ def guidance_snapshot(answer: GuidanceAnswer) -> dict[str, Any]:
 def _next_notice_number(region_code: str, day: dt.date) -> str:
     """GD-<region code, 6 digits>-<YYYYMMDD>-<daily sequence, 4 digits>, e.g. GD-430903-20261130-0007."""
     prefix = region_code[:6]
-    NoticeSequence.objects.get_or_create(prefix=prefix, day=day)
-    NoticeSequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
-    last = NoticeSequence.objects.get(prefix=prefix, day=day).last
+    last = next_in_sequence(NoticeSequence, prefix=prefix, day=day)
     return f"GD-{prefix}-{day:%Y%m%d}-{last:04d}"
 
 

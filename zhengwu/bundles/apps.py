@@ -5,3 +5,9 @@ class BundlesConfig(AppConfig):
     name = "zhengwu.bundles"
     label = "bundles"
     verbose_name = "一件事"
+
+    def ready(self) -> None:
+        from zhengwu.bundles.signals import advance_on_grant
+        from zhengwu.cases.signals import case_transitioned
+
+        case_transitioned.connect(advance_on_grant, dispatch_uid="bundles-advance-on-grant")

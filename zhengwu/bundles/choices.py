@@ -13,3 +13,11 @@ BundleStatus = models.TextChoices(
 class BundleQuestionKind(models.TextChoices):
     SINGLE = "single", "单选"
     MULTIPLE = "multiple", "多选"
+
+
+class BundleKind(models.TextChoices):
+    """What kind of 一件事: the two the assessment schemes time end to end have their own kind."""
+
+    GENERAL = "general", "一般一件事"
+    BUSINESS_STARTUP = "business_startup", "企业开办"
+    CONSTRUCTION = "construction", "工程建设项目审批"

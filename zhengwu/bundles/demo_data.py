@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from zhengwu.bundles.models import Bundle, BundleMember, BundleOption, BundleQuestion
+from zhengwu.bundles.choices import BundleKind
+from zhengwu.bundles.models import Bundle, BundleMember, BundleOption, BundleQuestion, BundleStage
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.organization.models import Region
 
@@ -37,6 +38,9 @@ class BundleSpec:
     description: str
     members: tuple[Member, ...]
     questions: tuple[Question, ...] = ()
+    kind: str = BundleKind.GENERAL
+    time_target: int | None = None  # working days, submission to the last member's result
+    stages: tuple[tuple[str, int | None], ...] = ()  # (name, time target) of stage 1, 2, …
 
 
 YES_NO = (("yes", "是"), ("no", "否"))
@@ -67,6 +71,9 @@ BUNDLES: tuple[BundleSpec, ...] = (
             Member("增值税专用发票（增值税税控系统）最高开票限额审批", 2, "invoice.yes"),
         ),
         (Question("invoice", "是否需要开具增值税专用发票？", YES_NO),),
+        kind=BundleKind.BUSINESS_STARTUP,
+        time_target=3,
+        stages=(("营业执照", 1), ("公章刻制和发票申领", 2)),
     ),
     BundleSpec(
         "newborn",
@@ -102,6 +109,37 @@ BUNDLES: tuple[BundleSpec, ...] = (
         (Member("不动产转移登记", 1), Member("不动产抵押权登记", 2, "loan.yes")),
         (Question("loan", "购房是否办理按揭贷款？", YES_NO),),
     ),
+    BundleSpec(
+        "construction",
+        "工程建设项目审批（社会投资一般项目）",
+        "立项用地规划许可、工程建设许可、施工许可、竣工验收四个阶段，阶段内并联审批，前一阶段全部办结后进入下一阶段；"
+        "全流程审批时间目标 80 个工作日（演示目标值，各地以本地改革方案为准）。",
+        (
+            Member("企业投资项目备案", 1),
+            Member("建设用地规划许可证核发", 1),
+            Member("建设项目环境影响报告表审批", 1, "eia.report"),
+            Member("生产建设项目水土保持方案审批", 1, "soil.yes"),
+            Member("建设工程规划许可证核发", 2),
+            Member("建筑工程施工许可证核发", 3),
+            Member("占用挖掘城市道路审批", 3, "road.yes"),
+            Member("城镇污水排入排水管网许可", 4),
+            Member("房屋建筑和市政基础设施工程竣工验收备案", 4),
+        ),
+        (
+            Question(
+                "eia",
+                "按《建设项目环境影响评价分类管理名录》，项目应编制哪类环评文件？",
+                (("report", "环境影响报告表"), ("register", "环境影响登记表（备案即可）")),
+            ),
+            Question(
+                "soil", "项目征占地面积是否在 0.5 公顷以上或者挖填土石方总量在 1000 立方米以上？", YES_NO
+            ),
+            Question("road", "施工是否需要占用、挖掘城市道路？", YES_NO),
+        ),
+        kind=BundleKind.CONSTRUCTION,
+        time_target=80,
+        stages=(("立项用地规划许可", 20), ("工程建设许可", 20), ("施工许可", 15), ("竣工验收", 25)),
+    ),
 )
 
 
@@ -124,7 +162,17 @@ def load() -> tuple[int, int, str]:
             if Bundle.objects.filter(code=code).exists():
                 continue
             bundle = Bundle.objects.create(
-                code=code, name=spec.name, description=spec.description, region=region, sort_order=sort_order
+                code=code,
+                name=spec.name,
+                description=spec.description,
+                region=region,
+                sort_order=sort_order,
+                kind=spec.kind,
+                time_target=spec.time_target,
+            )
+            BundleStage.objects.bulk_create(
+                BundleStage(bundle=bundle, number=number, name=name, time_target=target)
+                for number, (name, target) in enumerate(spec.stages, start=1)
             )
             for q_order, question in enumerate(spec.questions, start=1):
                 row = BundleQuestion.objects.create(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from zhengwu.bundles import choices as c
 from zhengwu.common.models import TimeStampedModel
@@ -28,6 +29,13 @@ class Bundle(TimeStampedModel):
     region = models.ForeignKey(
         "organization.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="bundles"
     )
+    kind = models.CharField("类别", max_length=16, choices=c.BundleKind.choices, default=c.BundleKind.GENERAL)
+    time_target = models.PositiveSmallIntegerField(
+        "总用时目标（工作日）",
+        null=True,
+        blank=True,
+        help_text="从申报到最后一个事项办结的全流程目标，如企业开办 3 个工作日；留空为不设目标",
+    )
     active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveSmallIntegerField("序号", default=0)
 
@@ -37,6 +45,28 @@ class Bundle(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BundleStage(TimeStampedModel):
+    """A named stage of a bundle (工程建设项目审批: 立项用地规划许可 → 工程建设许可 → 施工许可 → 竣工验收),
+    with an optional time target of its own. Members name their stage by `number`; a bundle without
+    stage rows simply numbers its stages."""
+
+    bundle = models.ForeignKey(Bundle, verbose_name="一件事", on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField("阶段序号")
+    name = models.CharField("阶段名称", max_length=64)
+    time_target = models.PositiveSmallIntegerField("阶段用时目标（工作日）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "一件事阶段"
+        ordering = ["bundle", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "number"], name="bundle_stage_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="bundle_stage_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bundle.name}：第{self.number}阶段 {self.name}"
 
 
 class BundleQuestion(TimeStampedModel):
@@ -160,6 +190,7 @@ class BundleCase(TimeStampedModel):
         related_name="bundle_applications",
     )
     channel = models.CharField("申报渠道", max_length=16)
+    submitted_at = models.DateTimeField("申报时间", default=timezone.now)
     answers = models.JSONField("回答", default=dict, blank=True, help_text="问题标识 → 选项标识列表")
     form_data = models.JSONField("申请表", default=dict, blank=True)
     members = models.ManyToManyField(BundleMember, verbose_name="办理事项", related_name="+")

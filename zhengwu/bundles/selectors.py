@@ -19,8 +19,11 @@ from zhengwu.bundles.models import (
 from zhengwu.cases.choices import ClockKind, ClockStatus
 from zhengwu.cases.models import Case
 from zhengwu.cases.selectors import case_list
+from zhengwu.common import clock
 from zhengwu.common.errors import NotFound
 from zhengwu.domain import bundle_rules as br
+from zhengwu.domain import deadlines as dl
+from zhengwu.workdays.selectors import work_calendar
 
 
 def _members() -> Prefetch:
@@ -43,7 +46,7 @@ def _questions() -> Prefetch:
 
 def bundle_list(*, region_code: str | None = None) -> QuerySet[Bundle]:
     """Active bundles with their region and members (three queries whatever the count)."""
-    qs = Bundle.objects.filter(active=True).select_related("region").prefetch_related(_members())
+    qs = Bundle.objects.filter(active=True).select_related("region").prefetch_related(_members(), "stages")
     if region_code:
         qs = qs.filter(region__code=region_code)
     return qs
@@ -54,7 +57,7 @@ def bundle_get(code: str) -> Bundle:
     bundle = (
         Bundle.objects.filter(code=code, active=True)
         .select_related("region")
-        .prefetch_related(_members(), _questions())
+        .prefetch_related(_members(), _questions(), "stages")
         .first()
     )
     if bundle is None:
@@ -75,15 +78,17 @@ def child_due(case: Case) -> dt.date | None:
     """When a child case is due: its promised (else statutory) date; in intake, the intake deadline."""
     if case.promised_due or case.statutory_due:
         return case.promised_due or case.statutory_due
-    for clock in case.clocks.all():
-        if clock.kind in (ClockKind.INTAKE, ClockKind.IMMEDIATE) and clock.status != ClockStatus.STOPPED:
-            return clock.due_date
+    for row in case.clocks.all():
+        if row.kind in (ClockKind.INTAKE, ClockKind.IMMEDIATE) and row.status != ClockStatus.STOPPED:
+            return row.due_date
     return None
 
 
 def bundle_case_queryset() -> QuerySet[BundleCase]:
     return BundleCase.objects.select_related("bundle", "bundle__region", "applicant").prefetch_related(
-        _children(), Prefetch("members", queryset=BundleMember.objects.select_related("item"))
+        _children(),
+        Prefetch("members", queryset=BundleMember.objects.select_related("item")),
+        "bundle__stages",
     )
 
 
@@ -118,10 +123,21 @@ class BundleCaseState:
     due: dt.date | None
     children: list[BundleCaseChild]
     pending: list[BundleMember]  # selected members of later stages without a case yet
+    timing: br.BundleTiming
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (BundleStatus.FINISHED, BundleStatus.PARTLY_FINISHED)
 
 
-def bundle_case_state(bundle_case: BundleCase) -> BundleCaseState:
-    """Derive status and due date from the children (uses the prefetched rows when there are any)."""
+def stage_names(bundle: Bundle) -> dict[int, tuple[str, int | None]]:
+    """{stage number: (name, time target)} of a bundle's named stages (prefetched `stages`)."""
+    return {stage.number: (stage.name, stage.time_target) for stage in bundle.stages.all()}
+
+
+def bundle_case_state(bundle_case: BundleCase, *, today: dt.date | None = None) -> BundleCaseState:
+    """Derive status, due date and the time used against the bundle's targets from the children (uses
+    the prefetched rows when there are any)."""
     children = list(bundle_case.children.all())
     started = {child.member_id for child in children}
     pending = [m for m in bundle_case.members.all() if m.pk not in started]
@@ -134,4 +150,30 @@ def bundle_case_state(bundle_case: BundleCase) -> BundleCaseState:
         due=due,
         children=children,
         pending=sorted(pending, key=lambda m: (m.stage, m.order, m.pk)),
+        timing=_timing(bundle_case, children, status, today or clock.today()),
+    )
+
+
+def _timing(
+    bundle_case: BundleCase, children: list[BundleCaseChild], status: br.BundleStatus, today: dt.date
+) -> br.BundleTiming:
+    calendar = work_calendar(region=bundle_case.bundle.region)
+    names = stage_names(bundle_case.bundle)
+    numbers = sorted({m.stage for m in bundle_case.members.all()} | {child.stage for child in children})
+    return br.bundle_timing(
+        [
+            br.ChildTiming(
+                child.stage,
+                child.case.received_on,
+                child.case.finished_at.astimezone(clock.LOCAL_TZ).date() if child.case.finished_at else None,
+            )
+            for child in children
+        ],
+        submitted=bundle_case.submitted_at.astimezone(clock.LOCAL_TZ).date(),
+        today=today,
+        finished=status in (br.BundleStatus.FINISHED, br.BundleStatus.PARTLY_FINISHED),
+        target=bundle_case.bundle.time_target,
+        stages=[(n, names.get(n, (f"第{n}阶段", None))[0], names.get(n, ("", None))[1]) for n in numbers],
+        count=lambda a, b: dl.workdays_between(calendar, a, b),
+        add=lambda a, n: dl.add_workdays(calendar, a, n)[0],
     )

@@ -206,6 +206,7 @@ def bundle_case_submit(
         applicant=applicant,
         applicant_account=actor if actor is not None and actor.applicant_id else None,
         channel=channel,
+        submitted_at=now,
         answers=guidance.answers,
         form_data=dict(form_data or {}),
     )

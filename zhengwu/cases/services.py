@@ -30,6 +30,7 @@ from zhengwu.cases.models import (
     MaterialFile,
     StepOpinion,
 )
+from zhengwu.cases.signals import case_transitioned
 from zhengwu.catalog.choices import CaseKind, LifecycleStatus, Necessity, ReformMode, VersionStatus
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.common import filestore
@@ -182,6 +183,9 @@ def _transition(
     for field, value in updates.items():
         setattr(case, field, value)
     _event(case, action.value, actor=actor, now=now, comment=comment, data=data, old=old_status)
+    case_transitioned.send(
+        sender=Case, case=case, action=action.value, old_status=old_status, new_status=case.status, now=now
+    )
     return case
 
 

@@ -9,7 +9,7 @@ from its child cases. Pure Python: no Django, no database, no clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
@@ -164,3 +164,88 @@ def bundle_due(child_dues: Iterable[dt.date | None]) -> dt.date | None:
     """The bundle is due when its last child is: the latest known due date (None when none is known)."""
     known = [d for d in child_dues if d is not None]
     return max(known) if known else None
+
+
+# -- end-to-end time against the bundle's targets (企业开办, 工程建设项目审批) ---------------------------
+
+
+@dataclass(frozen=True)
+class ChildTiming:
+    """When one child case of a stage was received and finished (None while open)."""
+
+    stage: int
+    received: dt.date | None
+    finished: dt.date | None
+
+
+@dataclass(frozen=True)
+class StageTiming:
+    """One stage: from its first child's receipt to its last child's end (or `today` while open)."""
+
+    number: int
+    name: str
+    started: dt.date | None
+    finished: dt.date | None  # None while a child of the stage is open, or before the stage starts
+    used: int | None  # working days, day zero = `started`; None before the stage starts
+    target: int | None
+
+    @property
+    def over(self) -> bool:
+        return self.used is not None and self.target is not None and self.used > self.target
+
+
+@dataclass(frozen=True)
+class BundleTiming:
+    """The whole bundle: working days used from submission to the last child's end, against the target."""
+
+    submitted: dt.date
+    finished: dt.date | None
+    used: int
+    target: int | None
+    target_date: dt.date | None
+    stages: tuple[StageTiming, ...]
+
+    @property
+    def over(self) -> bool:
+        return self.target is not None and self.used > self.target
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.target is None else self.target - self.used
+
+
+def bundle_timing(
+    children: Sequence[ChildTiming],
+    *,
+    submitted: dt.date,
+    today: dt.date,
+    finished: bool,
+    target: int | None,
+    stages: Sequence[tuple[int, str, int | None]],
+    count: Callable[[dt.date, dt.date], int],
+    add: Callable[[dt.date, int], dt.date],
+) -> BundleTiming:
+    """Working days used by the bundle and each stage, counted like every clock (DOMAIN §3.3: day zero is
+    the start, a same-day finish uses 0). `count(a, b)` counts working days a < d ≤ b and `add(a, n)` is
+    the n-th working day after a (the region's calendar). `stages` are (number, name, target) of every
+    stage the bundle case has selected members in; `finished` says the bundle is done (no later stage
+    can start), so its end is the last child's. An open bundle or stage is measured up to `today`."""
+    rows = []
+    for number, name, stage_target in sorted(stages):
+        mine = [c for c in children if c.stage == number]
+        received = [c.received for c in mine if c.received is not None]
+        started = min(received) if received else None
+        done = bool(mine) and all(c.finished is not None for c in mine)
+        end = max(c.finished for c in mine if c.finished is not None) if done else None
+        used = None if started is None else count(started, end or today)
+        rows.append(StageTiming(number, name, started, end, used, stage_target))
+    ends = [c.finished for c in children if c.finished is not None]
+    end = max(ends) if finished and ends else None
+    return BundleTiming(
+        submitted=submitted,
+        finished=end,
+        used=count(submitted, end or today),
+        target=target,
+        target_date=None if target is None else add(submitted, target),
+        stages=tuple(rows),
+    )

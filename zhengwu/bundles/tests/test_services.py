@@ -144,3 +144,49 @@ def test_a_denied_first_stage_never_starts_the_next(restaurant, county):
     )
     assert bundle_case_advance(bundle_case=bundle_case, now=at("2026-06-04")) == []
     assert bundle_case_state(BundleCase.objects.get(pk=bundle_case.pk)).status == "partly_finished"
+
+
+def test_granting_the_last_case_of_a_stage_opens_the_next_stage_once_the_grant_commits(
+    restaurant, county, django_capture_on_commit_callbacks
+):
+    bundle_case = submit(restaurant, county)
+    (licence,) = children(bundle_case)
+    receive_all(licence, county)
+    bundle_case_accept_all(bundle_case=bundle_case, actor=county.clerk, now=at("2026-06-02"))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        grant(Case.objects.get(pk=licence.pk), county)
+    assert len(callbacks) == 1
+    assert [c.item.name for c in children(bundle_case)] == [
+        "个体工商户设立登记",
+        "食品经营许可",
+        "公共场所卫生许可",
+    ]
+
+
+def test_a_case_outside_any_bundle_schedules_nothing_when_granted(county, django_capture_on_commit_callbacks):
+    from zhengwu.cases.tests.factories import make_case
+
+    case = receive_all(make_case(county), county)
+    case = case_services.case_accept(case=case, actor=county.clerk, now=at("2026-06-02"))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        grant(case, county)
+    assert callbacks == []
+
+
+def test_the_bundle_state_measures_working_days_against_the_time_target(restaurant, county):
+    from zhengwu.bundles.models import BundleStage
+
+    restaurant.time_target = 3
+    restaurant.save(update_fields=["time_target"])
+    BundleStage.objects.create(bundle=restaurant, number=1, name="办理营业执照", time_target=1)
+    bundle_case = submit(restaurant, county)  # Monday 2026-06-01
+    (licence,) = children(bundle_case)
+    receive_all(licence, county)
+    bundle_case_accept_all(bundle_case=bundle_case, actor=county.clerk, now=at("2026-06-02"))
+    grant(Case.objects.get(pk=licence.pk), county)  # Wednesday 2026-06-03
+    state = bundle_case_state(BundleCase.objects.get(pk=bundle_case.pk), today=dt.date(2026, 6, 5))
+    timing = state.timing
+    assert (timing.used, timing.target, timing.target_date, timing.over) == (4, 3, dt.date(2026, 6, 4), True)
+    first, second = timing.stages
+    assert (first.name, first.used, first.target, first.over) == ("办理营业执照", 2, 1, True)
+    assert (second.name, second.started, second.used) == ("第2阶段", None, None)

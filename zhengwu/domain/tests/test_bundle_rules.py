@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from zhengwu.domain import bundle_rules as br
 from zhengwu.domain.bundle_rules import (
     BundleStatus,
     MaterialLine,
@@ -135,3 +136,69 @@ def test_the_bundle_is_due_when_its_last_child_is():
     )
     assert bundle_due([None, None]) is None
     assert bundle_due([]) is None
+
+
+# -- end-to-end timing ---------------------------------------------------------------------------------
+
+
+def _weekdays(a: dt.date, b: dt.date) -> int:
+    """Mon–Fri counting a < d ≤ b (a stand-in calendar without holidays for these tests)."""
+    return sum(1 for n in range(1, (b - a).days + 1) if (a + dt.timedelta(days=n)).weekday() < 5)
+
+
+def _add(a: dt.date, n: int) -> dt.date:
+    day = a
+    while n:
+        day += dt.timedelta(days=1)
+        n -= day.weekday() < 5
+    return day
+
+
+MON = dt.date(2026, 6, 1)  # a Monday
+
+
+def _timing(children, *, finished, today, target=3, stages=((1, "办照", None), (2, "刻章领票", 1))):
+    return br.bundle_timing(
+        children,
+        submitted=MON,
+        today=today,
+        finished=finished,
+        target=target,
+        stages=stages,
+        count=_weekdays,
+        add=_add,
+    )
+
+
+def test_a_business_startup_finished_in_two_working_days_meets_its_three_day_target():
+    children = [
+        br.ChildTiming(1, MON, MON + dt.timedelta(days=1)),
+        br.ChildTiming(2, MON + dt.timedelta(days=1), MON + dt.timedelta(days=2)),
+    ]
+    timing = _timing(children, finished=True, today=MON + dt.timedelta(days=9))
+    assert (timing.used, timing.finished, timing.over, timing.remaining) == (
+        2,
+        MON + dt.timedelta(days=2),
+        False,
+        1,
+    )
+    assert timing.target_date == dt.date(2026, 6, 4)
+    assert [(s.number, s.used, s.over) for s in timing.stages] == [(1, 1, False), (2, 1, False)]
+
+
+def test_an_open_bundle_is_measured_up_to_today_and_can_run_over_its_target():
+    children = [br.ChildTiming(1, MON, MON), br.ChildTiming(2, MON, None)]
+    timing = _timing(children, finished=False, today=dt.date(2026, 6, 8))  # next Monday: 5 wd
+    assert (timing.finished, timing.used, timing.over) == (None, 5, True)
+    assert timing.stages[1].finished is None and timing.stages[1].used == 5 and timing.stages[1].over
+
+
+def test_a_stage_not_started_has_no_time_and_a_weekend_does_not_count():
+    children = [br.ChildTiming(1, dt.date(2026, 6, 5), None)]  # received on a Friday
+    timing = _timing(children, finished=False, today=dt.date(2026, 6, 8))
+    assert [(s.started, s.used) for s in timing.stages] == [(dt.date(2026, 6, 5), 1), (None, None)]
+
+
+def test_a_bundle_without_a_target_has_no_target_date_and_is_never_over():
+    timing = _timing([br.ChildTiming(1, MON, None)], finished=False, today=dt.date(2026, 7, 1), target=None)
+    assert (timing.target, timing.target_date, timing.over, timing.remaining) == (None, None, False, None)

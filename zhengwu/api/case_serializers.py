@@ -155,6 +155,12 @@ class CaseMaterialSerializer(serializers.Serializer):
     status_label = LabelField(c.MaterialStatus, source="status")
     note = serializers.CharField(help_text="补正说明")
     deferred_due = serializers.DateField(allow_null=True, help_text="容缺补齐期限")
+    certificate_number = serializers.CharField(
+        source="certificate.number",
+        allow_null=True,
+        default=None,
+        help_text="免提交：从电子证照库调取的证照编号，申请人自行提交的为 null",
+    )
     files = MaterialFileSerializer(many=True, source="files.all", help_text="已上传的文件")
 
 
@@ -239,6 +245,8 @@ class CaseDetailSerializer(CaseListSerializer):
     """Everything about one case. The view passes `allowed_actions` in the context."""
 
     query_code = serializers.CharField(help_text="查询码（与办件编号一起免登录查询进度）")
+    cross_region = serializers.BooleanField(help_text="是否跨域通办（收件地与办理地不同）")
+    intake_department = DepartmentBriefSerializer(allow_null=True, help_text="收件部门；网上申报为 null")
     applicant = ApplicantDetailSerializer(help_text="申请人")
     agent = serializers.SerializerMethodField(help_text="代办人，无代办为 null")
     contact_phone = serializers.SerializerMethodField(help_text="联系电话（已脱敏）")

@@ -162,7 +162,7 @@ class CaseListView(generics.ListAPIView):
                     # Staff lists hide drafts (they are an applicant's unsubmitted work), so a draft
                     # saved here could never be found again: window intake is submitted at once.
                     raise _invalid("draft", "窗口收件直接提交，草稿仅用于网上申报。")
-                item = item_get_for_user(user=user, implementation_code=values["item"])
+                item = item_get_for_user(user=user, implementation_code=values["item"], cross_region=True)
                 person = values["applicant"]
                 applicant = applicant_register(
                     kind=person["kind"],

@@ -49,6 +49,24 @@ class Case(TimeStampedModel):
     region = models.ForeignKey(
         "organization.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="cases"
     )
+    intake_department = models.ForeignKey(
+        "organization.Department",
+        verbose_name="收件部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_cases",
+        help_text="窗口收件的部门；跨域通办时为收件地部门，办理部门仍为事项的实施部门",
+    )
+    intake_region = models.ForeignKey(
+        "organization.Region",
+        verbose_name="收件地",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_cases",
+    )
+    cross_region = models.BooleanField("跨域通办", default=False)
     window = models.ForeignKey(
         "organization.Window",
         verbose_name="受理窗口",
@@ -130,6 +148,7 @@ class Case(TimeStampedModel):
             models.Index(fields=["warning", "department"], name="case_warning_department"),
             models.Index(fields=["applicant", "status"], name="case_applicant_status"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status"),
+            models.Index(fields=["intake_department", "status"], name="case_intake_department_status"),
         ]
 
     def __str__(self) -> str:
@@ -154,6 +173,15 @@ class CaseMaterial(TimeStampedModel):
     )
     note = models.CharField("补正说明", max_length=255, blank=True)
     deferred_due = models.DateField("容缺补齐期限", null=True, blank=True)
+    certificate = models.ForeignKey(
+        "cases.Certificate",
+        verbose_name="调取的电子证照",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="免提交：由申请人持有的电子证照自动提供",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "办件材料"

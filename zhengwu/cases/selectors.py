@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from zhengwu.cases import choices as c
 from zhengwu.cases.models import Card, Case, CaseEvent, CaseMaterial, Certificate, Clock
 from zhengwu.common.errors import NotFound
 from zhengwu.domain import deadlines as dl
 from zhengwu.domain.case_flow import FINISHED
+from zhengwu.organization.models import Department
 from zhengwu.organization.selectors import department_scope_q
 from zhengwu.workdays.selectors import work_calendar
 
@@ -18,14 +19,15 @@ LIST_RELATED = ("item", "department", "region", "applicant", "current_step", "as
 
 
 def case_list(*, user) -> QuerySet[Case]:
-    """Cases of the departments in a staff member's scope; a citizen account sees none here."""
+    """Cases a staff member may see: those handled by the departments in their scope, and those their
+    departments' windows received for another region (跨域通办). A citizen account sees none here."""
     if not user.is_authenticated or user.applicant_id:
         return Case.objects.none()
-    return (
-        Case.objects.select_related(*LIST_RELATED)
-        .filter(department_scope_q(user, prefix="department__"))
-        .exclude(status="draft")
-    )
+    scope = department_scope_q(user, prefix="department__")
+    if scope:  # not a see-everything scope: add the cases received here for elsewhere
+        received = Department.objects.filter(department_scope_q(user)).values("pk")
+        scope |= Q(cross_region=True, intake_department__in=received)
+    return Case.objects.select_related(*LIST_RELATED).filter(scope).exclude(status="draft")
 
 
 def case_list_for_applicant(*, user) -> QuerySet[Case]:
@@ -45,9 +47,17 @@ def case_queue(*, user, mine: bool) -> QuerySet[Case]:
 
 def case_detail_queryset() -> QuerySet[Case]:
     return Case.objects.select_related(
-        *LIST_RELATED, "item_version", "window", "applicant_account", "certificate"
+        *LIST_RELATED,
+        "item_version",
+        "window",
+        "applicant_account",
+        "certificate",
+        "intake_department",
+        "intake_region",
     ).prefetch_related(
-        Prefetch("materials", queryset=CaseMaterial.objects.prefetch_related("files")),
+        Prefetch(
+            "materials", queryset=CaseMaterial.objects.select_related("certificate").prefetch_related("files")
+        ),
         Prefetch("clocks", queryset=Clock.objects.select_related("step").prefetch_related("segments")),
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         "steps__assignee",
@@ -137,3 +147,22 @@ def clock_explain(*, case: Case, clock: Clock, today: dt.date) -> dl.ClockExplan
         segments=segments,
         today=today,
     )
+
+
+def material_key(name: str) -> str:
+    """A material or certificate name compared loosely: blanks dropped, full-width brackets folded."""
+    return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+def certificates_held(*, applicant_id: int, today: dt.date) -> dict[str, Certificate]:
+    """The applicant's valid electronic certificates (not revoked, not expired) by `material_key` of
+    their title; of two with the same title the newer wins (免提交 looks materials up here)."""
+    held: dict[str, Certificate] = {}
+    rows = (
+        Certificate.objects.filter(holder_id=applicant_id, revoked_on__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .order_by("-issued_on", "-id")
+    )
+    for certificate in rows:
+        held.setdefault(material_key(certificate.title), certificate)
+    return held

@@ -31,7 +31,14 @@ from zhengwu.cases.models import (
     StepOpinion,
 )
 from zhengwu.cases.signals import case_transitioned
-from zhengwu.catalog.choices import CaseKind, LifecycleStatus, Necessity, ReformMode, VersionStatus
+from zhengwu.catalog.choices import (
+    CaseKind,
+    LifecycleStatus,
+    MaterialSource,
+    Necessity,
+    ReformMode,
+    VersionStatus,
+)
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.common import filestore
 from zhengwu.common.clock import LOCAL_TZ
@@ -40,10 +47,10 @@ from zhengwu.common.sequences import next_in_sequence
 from zhengwu.common.uploads import inspect_upload
 from zhengwu.domain import deadlines as dl
 from zhengwu.domain.calendar import CalendarNotAvailable, WorkCalendar
-from zhengwu.domain.case_flow import FINISHED, Action, Status, TransitionNotAllowed, next_status
+from zhengwu.domain.case_flow import FINISHED, INTAKE, Action, Status, TransitionNotAllowed, next_status
 from zhengwu.domain.identifiers import InvalidIdentifier, validate_id_number
-from zhengwu.organization.choices import Role
-from zhengwu.organization.models import Applicant, Department, User, Window
+from zhengwu.organization.choices import RegionLevel, Role
+from zhengwu.organization.models import Applicant, Department, Region, User, Window
 from zhengwu.organization.selectors import department_scope_q, sees_everything
 from zhengwu.workdays.selectors import work_calendar
 
@@ -93,6 +100,14 @@ def staff_can_act_on(user: User, case: Case) -> bool:
     return _scope_covers(user, case.department_id)
 
 
+def staff_received(user: User, case: Case) -> bool:
+    """Whether a staff member's scope covers the department whose window received the case (跨域通办:
+    the receiving side checks the materials, forwards them and hands out the result)."""
+    if not user.is_authenticated or user.applicant_id or not case.intake_department_id:
+        return False
+    return _scope_covers(user, case.intake_department_id)
+
+
 def _scope_covers(user: User, department_id: int) -> bool:
     if sees_everything(user):
         return True
@@ -108,17 +123,22 @@ def is_case_owner(user: User | None, case: Case) -> bool:
     )
 
 
-def _require_staff(actor: User, case: Case, roles: Iterable[str]) -> None:
+def _require_staff(actor: User, case: Case, roles: Iterable[str], *, receiving_side: bool = False) -> None:
+    """The actor holds one of `roles` and the case is in their scope: the handling department's, or, for
+    the steps a receiving window takes (`receiving_side`), also the receiving department's."""
     if not (actor.has_role(*roles) or actor.is_superuser):
         raise PermissionDenied("您的角色不能执行此操作。")
-    if not staff_can_act_on(actor, case):
-        raise PermissionDenied("该办件不在您的数据范围内。")
+    if staff_can_act_on(actor, case) or (receiving_side and staff_received(actor, case)):
+        return
+    raise PermissionDenied("该办件不在您的数据范围内。")
 
 
-def _require_owner_or_staff(actor: User, case: Case, roles: Iterable[str]) -> None:
+def _require_owner_or_staff(
+    actor: User, case: Case, roles: Iterable[str], *, receiving_side: bool = False
+) -> None:
     if is_case_owner(actor, case):
         return
-    _require_staff(actor, case, roles)
+    _require_staff(actor, case, roles, receiving_side=receiving_side)
 
 
 def _role_label(actor: User | None, case: Case) -> str:
@@ -399,6 +419,64 @@ def _leave_step(case: Case, step: CaseStep, today: dt.date, status: str) -> None
 # -- creating and submitting ---------------------------------------------------------------------
 
 
+def _city_or_province(region: Region, level: int) -> str | None:
+    """The code of the ancestor of `region` (itself included) at `level`, if the tree holds one."""
+    codes = region.ancestor_codes
+    return Region.objects.filter(code__in=codes, level=level).values_list("code", flat=True).first()
+
+
+def _require_cross_region_intake(item: ServiceItem, version, department: Department | None) -> None:
+    """A window outside the item's department may receive it only when the version is marked 通办 and
+    the window is within its scope: 全市通办 within the same city, 全省通办 the same province,
+    跨省通办 / 全国通办 anywhere."""
+    if not version.cross_region:
+        raise PermissionDenied("该事项的实施部门不在您的数据范围内，且该事项不支持跨域通办，不能收件。")
+    if department is None:
+        raise PermissionDenied("您未归属任何部门，不能跨域收件。")
+    scope = version.cross_region_scope or "全市通办"
+    if "跨省" in scope or "全国" in scope:
+        return
+    level = RegionLevel.PROVINCE if "全省" in scope else RegionLevel.CITY
+    if _city_or_province(department.region, level) != _city_or_province(item.region, level):
+        raise PermissionDenied(f"该事项的通办范围为“{scope}”，{department.region.name}的窗口不能收件。")
+
+
+def _attach_held_certificates(case: Case, today: dt.date) -> list[CaseMaterial]:
+    """免提交 (减材料, 证照通): a material issued by the government that the applicant holds as a valid
+    electronic certificate of the same name is taken from the certificate library, marked received and
+    linked to the certificate; the applicant is not asked for it. Returns the materials it filled."""
+    from zhengwu.cases.selectors import certificates_held, material_key
+
+    wanted = list(
+        case.materials.filter(
+            material__source=MaterialSource.GOVERNMENT, status=c.MaterialStatus.PENDING, certificate=None
+        )
+    )
+    if not wanted:
+        return []
+    held = certificates_held(applicant_id=case.applicant_id, today=today)
+    filled = []
+    for material in wanted:
+        certificate = held.get(material_key(material.name))
+        if certificate is None:
+            continue
+        material.status, material.certificate = c.MaterialStatus.RECEIVED, certificate
+        material.note = f"免提交：已从电子证照库调取（{certificate.number}）"
+        material.save(update_fields=["status", "certificate", "note", "updated_at"])
+        filled.append(material)
+    return filled
+
+
+def certificates_attach_to_open_cases(*, certificate: Certificate, today: dt.date) -> int:
+    """A newly issued certificate fills the same-named material of its holder's cases still in intake
+    (the next stage of a bundle, an application filed while the licence was being made). Returns how
+    many materials it filled."""
+    cases = Case.objects.filter(
+        applicant_id=certificate.holder_id, status__in=[Status.DRAFT, *[s.value for s in INTAKE]]
+    ).exclude(pk=certificate.case_id)
+    return sum(len(_attach_held_certificates(case, today)) for case in cases)
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -433,8 +511,12 @@ def case_create(
         and not (actor.has_role(*INTAKE_ROLES) or actor.is_superuser)
     ):
         raise PermissionDenied("您的角色不能受理办件。")
-    if actor is not None and not actor.applicant_id and not _scope_covers(actor, item.department_id):
-        raise PermissionDenied("该事项的实施部门不在您的数据范围内，不能受理。")
+    intake_department = actor.department if actor is not None and not actor.applicant_id else None
+    cross_region = (
+        actor is not None and not actor.applicant_id and not _scope_covers(actor, item.department_id)
+    )
+    if cross_region:
+        _require_cross_region_intake(item, version, intake_department)
     if actor is not None and actor.applicant_id and actor.applicant_id != applicant.pk:
         # A citizen's account owns what it files; filing in another person's name would hand it that case.
         raise PermissionDenied("网上申报只能以账号本人为申请人。")
@@ -448,6 +530,9 @@ def case_create(
         item_version=version,
         department=item.department,
         region=item.region,
+        intake_department=intake_department,
+        intake_region=intake_department.region if intake_department is not None else None,
+        cross_region=cross_region,
         window=window,
         applicant=applicant,
         applicant_account=actor if actor is not None and actor.applicant_id else None,
@@ -479,6 +564,15 @@ def case_create(
         for material in version.materials.all()
     )
     _event(case, "save_draft", actor=actor, now=now, comment="创建办件")
+    if cross_region:
+        _event(
+            case,
+            "cross_region_intake",
+            actor=actor,
+            now=now,
+            comment=f"跨域通办：{intake_department.name}收件，转{item.department.name}办理",
+        )
+    _attach_held_certificates(case, today)
     if not draft:
         case_submit(case=case, actor=actor, now=now)
     case.number = _next_number(item.region.code, today)
@@ -490,7 +584,7 @@ def case_create(
 def case_submit(*, case: Case, actor: User | None, now: dt.datetime) -> Case:
     """Submit a draft: the case is received today and the 5-working-day intake clock starts (§32)."""
     if actor is not None and not is_case_owner(actor, case):
-        _require_staff(actor, case, INTAKE_ROLES)
+        _require_staff(actor, case, INTAKE_ROLES, receiving_side=True)
     today = local_date(now)
     _transition(case, Action.SUBMIT, actor=actor, now=now, received_on=today, received_at=now)
     if case.case_kind == CaseKind.IMMEDIATE:
@@ -533,7 +627,7 @@ def case_file_add(
     *, case: Case, material: CaseMaterial, name: str, data: bytes, actor: User, now: dt.datetime
 ) -> MaterialFile:
     """Attach a file to a material after checking its real type; the blob is stored before the row."""
-    _require_owner_or_staff(actor, case, INTAKE_ROLES)
+    _require_owner_or_staff(actor, case, INTAKE_ROLES, receiving_side=True)
     if material.case_id != case.pk:
         raise DomainError("invalid", "材料不属于该办件。", {"material": ["材料不属于该办件。"]})
     if case.status in FINISHED:
@@ -559,7 +653,7 @@ def case_materials_check(
     *, case: Case, actor: User, checks: Mapping[int, tuple[str, str]], now: dt.datetime
 ) -> Case:
     """Record what the clerk found for each material: {material_id: (status, note)}."""
-    _require_staff(actor, case, INTAKE_ROLES)
+    _require_staff(actor, case, INTAKE_ROLES, receiving_side=True)
     materials = {m.pk: m for m in case.materials.all()}
     errors: dict[str, list[str]] = {}
     for material_id, (status, _note) in checks.items():
@@ -1198,13 +1292,16 @@ def case_issue_certificate(
     _transition(case, Action.ISSUE_CERTIFICATE, actor=actor, now=now)
     from zhengwu.cases.certificates import certificate_build
 
-    return certificate_build(case=case, today=today, valid_years=valid_years)
+    certificate = certificate_build(case=case, today=today, valid_years=valid_years)
+    certificates_attach_to_open_cases(certificate=certificate, today=today)
+    return certificate
 
 
 @transaction.atomic
 def case_deliver(*, case: Case, actor: User, now: dt.datetime, mode: str, address: str = "") -> Case:
-    """送达 the certificate or the decision: window pickup, mail (with address) or electronic."""
-    _require_staff(actor, case, INTAKE_ROLES)
+    """送达 the certificate or the decision: window pickup (at the receiving window when the case came in
+    through another region's window), mail (with address) or electronic."""
+    _require_staff(actor, case, INTAKE_ROLES, receiving_side=True)
     if mode not in c.Delivery.values:
         raise DomainError("invalid", "送达方式无效。", {"mode": ["请选择窗口领取、邮寄送达或电子送达。"]})
     if mode == c.Delivery.MAIL:
@@ -1617,6 +1714,13 @@ def case_actions_for(user: User, case: Case) -> list[str]:
 
     owner = is_case_owner(user, case)
     staff = not owner and staff_can_act_on(user, case)
+    if not owner and not staff and staff_received(user, case):
+        # The receiving window of a 跨域通办 case hands out the result; the rest is the handler's.
+        return [
+            a.value
+            for a in allowed_actions(case.status)
+            if a == Action.DELIVER and user.has_role(*INTAKE_ROLES)
+        ]
     result: list[str] = []
     for action in allowed_actions(case.status):
         a = action.value

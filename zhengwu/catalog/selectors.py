@@ -71,10 +71,17 @@ def item_public_get(implementation_code: str) -> ServiceItem:
     return item
 
 
-def item_list_for_user(*, user, search: str = "", status: str = "") -> QuerySet[ServiceItem]:
-    """Every item (drafts included) of the departments in the staff member's scope."""
+def item_list_for_user(
+    *, user, search: str = "", status: str = "", cross_region: bool = False
+) -> QuerySet[ServiceItem]:
+    """Every item (drafts included) of the departments in the staff member's scope; with `cross_region`,
+    also other regions' items whose current version is marked 通办 (a window may receive those; the
+    cases service checks the 通办 scope)."""
+    scope = department_scope_q(user, prefix="department__")
+    if cross_region and scope:
+        scope |= Q(current_version__cross_region=True)
     qs = (
-        ServiceItem.objects.filter(department_scope_q(user, prefix="department__"))
+        ServiceItem.objects.filter(scope)
         .select_related("item_type", "department", "region", "current_version")
         .prefetch_related(
             Prefetch("versions", queryset=ItemVersion.objects.only("id", "item_id", "number", "status"))
@@ -87,8 +94,12 @@ def item_list_for_user(*, user, search: str = "", status: str = "") -> QuerySet[
     return qs
 
 
-def item_get_for_user(*, user, implementation_code: str) -> ServiceItem:
-    item = item_list_for_user(user=user).filter(implementation_code=implementation_code).first()
+def item_get_for_user(*, user, implementation_code: str, cross_region: bool = False) -> ServiceItem:
+    item = (
+        item_list_for_user(user=user, cross_region=cross_region)
+        .filter(implementation_code=implementation_code)
+        .first()
+    )
     if item is None:
         raise NotFound("事项不存在或不在您的数据范围内。")
     return item

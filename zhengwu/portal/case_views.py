@@ -21,6 +21,7 @@ from zhengwu.cases import permissions, selectors, services
 from zhengwu.cases.certificates import certificate_verify
 from zhengwu.cases.choices import MaterialStatus
 from zhengwu.cases.models import Case, CaseMaterial
+from zhengwu.catalog.choices import MaterialSource
 from zhengwu.catalog.selectors import item_public_get
 from zhengwu.common import clock, filestore
 from zhengwu.common.errors import DomainError, NotFound
@@ -72,18 +73,27 @@ def _add_files(case: Case, materials: dict[int, CaseMaterial], files, request: H
 # -- applying --------------------------------------------------------------------------------------
 
 
-def _material_rows(materials, refused, uploaded=None):
-    """(material, key, refusals, uploaded files) for the form's one-input-per-material list."""
-    return [
-        {
-            "material": m,
-            "key": key,
-            "input": material_uploads.field_name(key),
-            "errors": refused.get(key, []),
-            "files": (uploaded or {}).get(key, []),
-        }
-        for key, m in materials
-    ]
+def _material_rows(materials, refused, uploaded=None, held=None):
+    """(material, key, refusals, uploaded files, held certificate) for the form's one-input-per-material
+    list. `held` ({material key: certificate}) marks the government-issued materials the applicant
+    already holds as electronic certificates (免提交): those get no upload box."""
+    held = held or {}
+    rows = []
+    for key, m in materials:
+        certificate = getattr(m, "certificate", None)
+        if certificate is None and getattr(m, "source", "") == MaterialSource.GOVERNMENT:
+            certificate = held.get(selectors.material_key(m.name))
+        rows.append(
+            {
+                "material": m,
+                "key": key,
+                "input": material_uploads.field_name(key),
+                "errors": refused.get(key, []),
+                "files": (uploaded or {}).get(key, []),
+                "held": certificate,
+            }
+        )
+    return rows
 
 
 @citizen_required
@@ -139,7 +149,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "error_list": labelled_errors(form) if form.errors else [],
         "refused": bool(refused),
-        "rows": _material_rows(catalogue, refused),
+        "rows": _material_rows(
+            catalogue,
+            refused,
+            held=selectors.certificates_held(applicant_id=request.user.applicant_id, today=clock.today()),
+        ),
         "action_url": reverse("portal:apply", args=[item.implementation_code]),
         "kinds_label": ALLOWED_KINDS_LABEL,
         "files_lost": request.method == "POST",

@@ -123,9 +123,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _intake_items(user, search: str = ""):
-    """Published, active items of the departments the clerk's data scope covers."""
+    """Published, active items of the departments the clerk's data scope covers, and other regions'
+    items open to 跨域通办."""
     return (
-        item_list_for_user(user=user, search=search)
+        item_list_for_user(user=user, search=search, cross_region=True)
         .filter(status=LifecycleStatus.ACTIVE, current_version__isnull=False)
         .order_by("department__name", "name")
     )

@@ -526,3 +526,40 @@ def test_the_docs_page_lists_the_case_operations(client, db):
         "已被他人处理",
     ):
         assert text in page, text
+
+
+def test_a_window_receives_another_countys_cross_region_item_and_the_detail_names_both_units(
+    heshan, nanxian, as_user
+):
+    from zhengwu.organization.choices import RegionLevel
+    from zhengwu.organization.tests.factories import RegionFactory
+
+    city = RegionFactory(code="430900000000", name="益阳市", level=RegionLevel.CITY)
+    for county in (heshan, nanxian):
+        county.region.parent = city
+        county.region.save()
+    item = make_item(
+        department=nanxian.department, elements={"cross_region": True, "cross_region_scope": "全市通办"}
+    )
+    response = as_user(heshan.clerk).post(CASES, intake_body(item), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["cross_region"] is True
+    assert body["intake_department"]["name"] == heshan.department.name
+    assert body["department"]["name"] == nanxian.department.name
+    assert {a["action"] for a in body["allowed_actions"]} == set()  # the handling department accepts
+    handler = as_user(nanxian.clerk).get(f"{CASES}{body['number']}/").json()
+    assert "accept" in {a["action"] for a in handler["allowed_actions"]}
+
+
+def test_a_material_taken_from_the_certificate_library_carries_the_certificate_number(heshan, as_user):
+    applicant = make_applicant()
+    item = make_item(department=heshan.department, elements={"result_name": "营业执照"})
+    case = accepted_case(heshan, item=item, applicant=applicant)
+    case = services.case_step_pass(case=case, actor=heshan.approver, now=at("2026-06-01", 11))
+    case = services.case_grant(case=case, actor=heshan.approver, now=at("2026-06-01", 12))
+    certificate = services.case_issue_certificate(case=case, actor=heshan.clerk, now=at("2026-06-01", 14))
+    second = make_case(heshan, applicant=applicant)
+    body = as_user(heshan.clerk).get(detail_url(second)).json()
+    held = {m["name"]: m["certificate_number"] for m in body["materials"]}
+    assert held == {"申请书": None, "营业执照": certificate.number}

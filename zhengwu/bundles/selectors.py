@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from zhengwu.bundles.choices import BundleStatus
 from zhengwu.bundles.models import (
@@ -99,13 +99,28 @@ def bundle_case_list_for_applicant(*, user) -> QuerySet[BundleCase]:
     return bundle_case_queryset().filter(applicant_id=user.applicant_id)
 
 
+def bundle_case_list_for_staff(*, user, kind: str = "", search: str = "") -> QuerySet[BundleCase]:
+    """Bundle cases with at least one child case in the staff member's scope (handled or received
+    there), newest first; optionally of one bundle kind or matching a number or bundle name."""
+    if not user.is_authenticated or user.applicant_id:
+        return BundleCase.objects.none()
+    in_scope = BundleCaseChild.objects.filter(case__in=case_list(user=user).values("pk")).values(
+        "bundle_case_id"
+    )
+    qs = bundle_case_queryset().filter(pk__in=in_scope).order_by("-submitted_at", "-id")
+    if kind:
+        qs = qs.filter(bundle__kind=kind)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(bundle__name__icontains=search))
+    return qs
+
+
 def bundle_case_get(*, user, number: str) -> BundleCase:
     """A bundle case the person may see: an applicant their own; staff one with a child in their scope."""
     if getattr(user, "applicant_id", None):
         base = bundle_case_list_for_applicant(user=user)
     elif user.is_authenticated:
-        in_scope = case_list(user=user).values("pk")
-        base = bundle_case_queryset().filter(children__case__in=in_scope).distinct()
+        base = bundle_case_list_for_staff(user=user)
     else:
         base = BundleCase.objects.none()
     bundle_case = base.filter(number=number).first()

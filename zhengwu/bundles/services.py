@@ -255,3 +255,20 @@ def bundle_case_accept_all(*, bundle_case: BundleCase, actor: User, now: dt.date
         except DomainError as error:
             raise _named(error, f"办件 {child.case.number}（{child.case.item.name}）不能受理：") from error
     return bundle_case_queryset().get(pk=bundle_case.pk)
+
+
+@transaction.atomic
+def bundle_case_start_next_stage(*, bundle_case: BundleCase, actor: User, now: dt.datetime) -> list[Case]:
+    """A window starts the next stage by hand when it did not start by itself after the grant (a
+    member's item was suspended at that moment, say). Same rules as `bundle_case_advance`."""
+    if not (actor.has_role(*case_services.INTAKE_ROLES) or actor.is_superuser):
+        raise PermissionDenied("您的角色不能启动下一阶段。")
+    children = list(bundle_case.children.select_related("case"))
+    if not any(case_services.staff_can_act_on(actor, child.case) for child in children):
+        raise PermissionDenied("该一件事不在您的数据范围内。")
+    started = bundle_case_advance(bundle_case=bundle_case, now=now)
+    if not started:
+        raise DomainError(
+            "nothing_to_start", "当前阶段尚未全部准予许可，或已没有后续阶段，不能启动下一阶段。"
+        )
+    return started

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhengwu.workbench import cases, views
+from zhengwu.workbench import bundles, cases, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -21,6 +21,10 @@ urlpatterns = [
     path("cases/<str:number>/actions/<str:action>/", cases.case_action, name="case_action"),
     path("cases/<str:number>/clocks/<int:clock_id>/explain/", cases.clock_explain, name="clock_explain"),
     path("cases/<str:number>/files/<int:file_id>/", cases.case_file, name="case_file"),
+    # 一件事
+    path("bundles/", bundles.bundle_case_list, name="bundle_case_list"),
+    path("bundles/<str:number>/", bundles.bundle_case_detail, name="bundle_case_detail"),
+    path("bundles/<str:number>/actions/<str:action>/", bundles.bundle_case_action, name="bundle_case_action"),
     # The warning board (红黄牌)
     path("cards/", cases.card_board, name="card_board"),
     path("cards/<int:card_id>/respond/", cases.card_respond, name="card_respond"),

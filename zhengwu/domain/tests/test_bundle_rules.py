@@ -157,7 +157,14 @@ def _add(a: dt.date, n: int) -> dt.date:
 MON = dt.date(2026, 6, 1)  # a Monday
 
 
-def _timing(children, *, finished, today, target=3, stages=((1, "办照", None), (2, "刻章领票", 1))):
+def _timing(
+    children: list[br.ChildTiming],
+    *,
+    finished: bool,
+    today: dt.date,
+    target: int | None = 3,
+    stages: tuple[tuple[int, str, int | None], ...] = ((1, "办照", None), (2, "刻章领票", 1)),
+) -> br.BundleTiming:
     return br.bundle_timing(
         children,
         submitted=MON,

@@ -28,6 +28,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from zhengwu.bundles import demo_data as bundles_demo
+from zhengwu.bundles.demo_cases import demo_bundle_cases
+from zhengwu.bundles.models import BundleCase
 from zhengwu.cases.demo_data import DEFAULT_CASES, demo_cases_generate
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.choices import LifecycleStatus, VersionStatus
@@ -69,7 +71,7 @@ from zhengwu.organization.demo_data import (
 )
 from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
 
-STEPS = 5
+STEPS = 6
 SUSPENSION_DAYS = 90
 
 
@@ -394,14 +396,20 @@ class Command(BaseCommand):
                 created, total, detail = step()
                 suffix = f"；{detail}" if detail else ""
                 say(f"[{number}/{STEPS}] {label} … 完成（新增 {created}，共 {total}{suffix}）")
+        if options["reset_cases"]:
+            BundleCase.objects.all().delete()  # their child links protect the cases
         # Cases are written in batches after the catalogue is committed (see zhengwu/cases/demo_data.py).
         cases = demo_cases_generate(
             count=max(options["cases"], 0), today=clock.today(), reset=options["reset_cases"], progress=say
         )
         detail = "已有办件，未重新生成" if cases.skipped else cases.detail()
         say(
-            f"[{STEPS}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
+            f"[{STEPS - 1}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
         )
+        # 一件事 and 跨域通办 cases go through the services, after the bulk cases (see bundles/demo_cases.py).
+        if options["cases"] > 0:
+            more = demo_bundle_cases(today=clock.today(), progress=say)
+            say(f"[{STEPS}/{STEPS}] 一件事与跨域通办办件 … 完成（{more.detail()}）")
         say(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         if not quiet:
             self._print_accounts(loader.accounts, password)

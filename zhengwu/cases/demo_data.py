@@ -786,7 +786,7 @@ class _Generator:
             ),
             Case: _Table(
                 Case,
-                "id number query_code item_id item_version_id department_id region_id window_id applicant_id channel case_kind contact_phone status version received_on received_at accepted_on decided_on finished_at decision_reason refusal_reason delivery_mode delivery_address current_step_id promised_due statutory_due due_provisional paused warning created_at updated_at",
+                "id number query_code item_id item_version_id department_id region_id window_id applicant_id channel case_kind contact_phone status version received_on received_at accepted_on decided_on finished_at used_workdays legal_workdays decision_reason refusal_reason delivery_mode delivery_address current_step_id promised_due statutory_due due_provisional paused warning created_at updated_at",
                 sink,
             ),
             CaseStep: _Table(
@@ -1424,6 +1424,7 @@ class _Generator:
         clock_table, segment_table = tables[Clock], tables[ClockSegment]
         warning = dl.Level.NONE
         dues: dict[str, tuple[dt.date | None, bool]] = {}
+        used: dict[str, int] = {}  # working days the statutory / promised clock counted by the decision
         paused_now = False
         for plan in clocks:
             if plan.start > end:
@@ -1484,6 +1485,10 @@ class _Generator:
             )
             if plan.kind in ("promised", "statutory"):
                 dues[plan.kind] = (due, provisional)
+                if decided is not None and decided <= end and stop is not None:
+                    used[plan.kind] = dl.consumed_by(
+                        calendar, start=plan.start, segments=segments, day=decided
+                    )
             for kind, code, reason, start, closed, expected_end, extra, approver, notified in segment_rows:
                 segment_table.add(
                     self.new_id(ClockSegment),
@@ -1550,6 +1555,13 @@ class _Generator:
 
         promised_due, promised_provisional = dues.get("promised", (None, False))
         statutory_due, statutory_provisional = dues.get("statutory", (None, False))
+        is_decided = decided is not None and decided <= end
+        if not is_decided:
+            used_days = None
+        elif item.kind == CaseKind.IMMEDIATE:
+            used_days = 0
+        else:
+            used_days = used.get("statutory", used.get("promised"))
         table = tables[Case]
         table.add(
             case_id,
@@ -1571,6 +1583,8 @@ class _Generator:
             accepted if accepted is not None and accepted <= end else None,
             decided if decided is not None and decided <= end else None,
             finished_at,
+            used_days,
+            item.statutory if is_decided else None,
             decision if decided is not None and decided <= end else "",
             refusal if status == "not_accepted" else "",
             delivery_mode if status == "delivered" else "",

@@ -106,6 +106,13 @@ class Case(TimeStampedModel):
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     finished_at = models.DateTimeField("办结时间", null=True, blank=True)
+    used_workdays = models.PositiveIntegerField(
+        "实际办理用时（工作日）",
+        null=True,
+        blank=True,
+        help_text="决定时法定（无则承诺）时限已用的工作日，暂停不计；即办件为 0。效能指标据此计算",
+    )
+    legal_workdays = models.PositiveIntegerField("法定时限（工作日）", null=True, blank=True)
     decision_reason = models.TextField("决定理由", blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
     delivery_mode = models.CharField("送达方式", max_length=16, choices=c.Delivery.choices, blank=True)

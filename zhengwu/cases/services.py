@@ -34,6 +34,7 @@ from zhengwu.cases.signals import case_transitioned
 from zhengwu.catalog.choices import (
     CaseKind,
     LifecycleStatus,
+    LimitUnit,
     MaterialSource,
     Necessity,
     ReformMode,
@@ -894,6 +895,8 @@ def case_decide_on_spot(*, case: Case, actor: User, now: dt.datetime, comment: s
         accepted_on=today,
         decided_on=today,
         finished_at=now,
+        used_workdays=0,
+        legal_workdays=_time_used(case, today)[1],
     )
     _stop_clocks(case, today)
     _start_clock(case, c.ClockKind.CERTIFICATE, CERTIFICATE_DAYS, today)
@@ -1230,6 +1233,7 @@ def _decide(case: Case, action: Action, *, actor: User, now: dt.datetime, reason
     if case.paused:
         raise DomainError("paused", "暂停计时期间不能作出决定，请先恢复计时。")
     today = local_date(now)
+    used, legal = _time_used(case, today)
     _transition(
         case,
         action,
@@ -1239,12 +1243,38 @@ def _decide(case: Case, action: Action, *, actor: User, now: dt.datetime, reason
         decided_on=today,
         decision_reason=reason,
         finished_at=now,
+        used_workdays=used,
+        legal_workdays=legal,
     )
     for step in case.steps.filter(status=c.StepStatus.ACTIVE):
         _leave_step(case, step, today, c.StepStatus.PASSED)
     Case.objects.filter(pk=case.pk).update(current_step=None, assignee=None)
     _stop_clocks(case, today, kinds=[*RUNNING_KINDS, c.ClockKind.INTAKE])
     return case
+
+
+def _time_used(case: Case, today: dt.date) -> tuple[int, int | None]:
+    """(A, L) of DOMAIN §5.2 at the decision: A = working days the statutory clock (else the promised
+    one) has counted, pauses excluded; an immediate case 0; L = the legal limit in working days of the
+    pinned version (None when it has none in working days)."""
+    version = case.item_version
+    legal = (
+        version.legal_limit
+        if version.legal_limit and version.legal_limit_unit == LimitUnit.WORKING_DAY
+        else None
+    )
+    if case.case_kind == CaseKind.IMMEDIATE:
+        return 0, legal
+    clocks = {
+        clock.kind: clock
+        for clock in case.clocks.filter(kind__in=[c.ClockKind.STATUTORY, c.ClockKind.PROMISED])
+    }
+    clock = clocks.get(c.ClockKind.STATUTORY) or clocks.get(c.ClockKind.PROMISED)
+    calendar = case_calendar(case)
+    if clock is None:
+        start = case.accepted_on or case.received_on or today
+        return dl.workdays_between(calendar, start, today), legal
+    return dl.consumed_by(calendar, start=clock.start_date, segments=_segments(clock), day=today), legal
 
 
 @transaction.atomic

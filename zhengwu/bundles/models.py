@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhengwu.bundles import choices as c
+from zhengwu.cases.choices import Channel
 from zhengwu.common.models import TimeStampedModel
 
 
@@ -189,8 +190,13 @@ class BundleCase(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="bundle_applications",
     )
-    channel = models.CharField("申报渠道", max_length=16)
+    channel = models.CharField("申报渠道", max_length=16, choices=Channel.choices)
     submitted_at = models.DateTimeField("申报时间", default=timezone.now)
+    finished_on = models.DateField(
+        "办结日期", null=True, blank=True, help_text="最后一个子办件办结、且无后续阶段可启动之日"
+    )
+    used_workdays = models.PositiveIntegerField("全流程用时（工作日）", null=True, blank=True)
+    succeeded = models.BooleanField("全部事项获准", null=True, blank=True)
     answers = models.JSONField("回答", default=dict, blank=True, help_text="问题标识 → 选项标识列表")
     form_data = models.JSONField("申请表", default=dict, blank=True)
     members = models.ManyToManyField(BundleMember, verbose_name="办理事项", related_name="+")

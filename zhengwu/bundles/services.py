@@ -16,6 +16,7 @@ from django.db import transaction
 
 from zhengwu.bundles.models import Bundle, BundleCase, BundleCaseChild, BundleMember, BundleSequence
 from zhengwu.bundles.selectors import bundle_case_queryset
+from zhengwu.bundles.signals import bundle_case_submitted
 from zhengwu.cases import services as case_services
 from zhengwu.cases.models import Case
 from zhengwu.common.errors import DomainError, PermissionDenied
@@ -213,6 +214,7 @@ def bundle_case_submit(
     bundle_case.members.set(guidance.members)
     first = guidance.stages[0]
     _open_children(bundle_case, [m for m in guidance.members if m.stage == first], actor=actor, now=now)
+    bundle_case_submitted.send(sender=BundleCase, bundle_case=bundle_case)
     return bundle_case
 
 

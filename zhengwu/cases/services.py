@@ -30,7 +30,7 @@ from zhengwu.cases.models import (
     MaterialFile,
     StepOpinion,
 )
-from zhengwu.cases.signals import case_transitioned
+from zhengwu.cases.signals import card_changed, case_transitioned
 from zhengwu.catalog.choices import (
     CaseKind,
     LifecycleStatus,
@@ -205,7 +205,13 @@ def _transition(
         setattr(case, field, value)
     _event(case, action.value, actor=actor, now=now, comment=comment, data=data, old=old_status)
     case_transitioned.send(
-        sender=Case, case=case, action=action.value, old_status=old_status, new_status=case.status, now=now
+        sender=Case,
+        case=case,
+        action=action.value,
+        old_status=old_status,
+        new_status=case.status,
+        now=now,
+        actor=actor,
     )
     return case
 
@@ -1477,7 +1483,7 @@ def _issue_card(
         rectify_due, _ = dl.add_workdays(case_calendar(case), today, RECTIFY_DAYS)
     try:
         with transaction.atomic():
-            Card.objects.create(
+            card = Card.objects.create(
                 case=case,
                 clock=clock,
                 key=key,
@@ -1491,6 +1497,7 @@ def _issue_card(
             )
     except IntegrityError:
         return False
+    card_changed.send(sender=Card, card=card, delta=1)
     return True
 
 
@@ -1687,6 +1694,7 @@ def card_void(*, card: Card, actor: User, reason: str, today: dt.date) -> Card:
     card.void_reason = _require_text(reason, "reason", "撤销红黄牌必须写明理由。")
     card.voided, card.closed_on = True, today
     card.save(update_fields=["voided", "void_reason", "closed_on", "updated_at"])
+    card_changed.send(sender=Card, card=card, delta=-1)
     _refresh_dues(card.case, today)
     return card
 

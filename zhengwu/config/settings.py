@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhengwu.cases",
     "zhengwu.guidance",
     "zhengwu.bundles",
+    "zhengwu.metrics",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhengwu.bundles.selectors import bundle_case_list_for_applicant
 from zhengwu.cases import permissions, selectors, services
 from zhengwu.cases.certificates import certificate_verify
 from zhengwu.cases.choices import MaterialStatus
@@ -206,7 +207,8 @@ def case_draft(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def my_cases(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list_for_applicant(user=request.user).order_by("-created_at", "-id")
-    return render(request, "portal/my_cases.html", {"cases": cases})
+    bundle_cases = bundle_case_list_for_applicant(user=request.user).order_by("-submitted_at", "-id")
+    return render(request, "portal/my_cases.html", {"cases": cases, "bundle_cases": bundle_cases})
 
 
 def _detail(

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhengwu.workbench import bundles, cases, views
+from zhengwu.workbench import bundles, cases, dashboard, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -25,6 +25,10 @@ urlpatterns = [
     path("bundles/", bundles.bundle_case_list, name="bundle_case_list"),
     path("bundles/<str:number>/", bundles.bundle_case_detail, name="bundle_case_detail"),
     path("bundles/<str:number>/actions/<str:action>/", bundles.bundle_case_action, name="bundle_case_action"),
+    # Supervision (效能监督)
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/drill/", dashboard.drilldown, name="dashboard_drill"),
+    path("dashboard/export.xlsx", dashboard.export, name="dashboard_export"),
     # The warning board (红黄牌)
     path("cards/", cases.card_board, name="card_board"),
     path("cards/<int:card_id>/respond/", cases.card_respond, name="card_respond"),

@@ -14,47 +14,41 @@ stderr and exits with status 2, so scripts can tell it from a crash.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from zhengwu.cases import services
 from zhengwu.cases.demo_data import DEFAULT_CASES, DEFAULT_CERTIFICATES, SEED, demo_cases_generate
 from zhengwu.catalog.models import ItemVersion
 from zhengwu.common import clock
 from zhengwu.common.clock import LOCAL_TZ
+from zhengwu.common.commands import RefusingCommand, refuse
 from zhengwu.common.errors import DomainError
 from zhengwu.domain.calendar import CalendarNotAvailable
 
-REFUSED = 2
 SWEEP_TIME = dt.time(0, 30)  # when the daily sweep runs
-
-
-def _refuse(message: str) -> CommandError:
-    return CommandError(message, returncode=REFUSED)
 
 
 def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise _refuse(f"日期格式错误：{text}（应为 YYYY-MM-DD，例如 2026-11-30）。") from None
+        raise refuse(f"日期格式错误：{text}（应为 YYYY-MM-DD，例如 2026-11-30）。") from None
 
 
 def _parse_count(text: str, what: str, *, upper: int = 10_000_000) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise _refuse(f"{what}必须是整数：{text}。") from None
+        raise refuse(f"{what}必须是整数：{text}。") from None
     if not 0 <= value <= upper:
-        raise _refuse(f"{what}应在 0 到 {upper:,} 之间：{text}。")
+        raise refuse(f"{what}应在 0 到 {upper:,} 之间：{text}。")
     return value
 
 
-class Command(BaseCommand):
+class Command(RefusingCommand):
     help = "办件：红黄牌扫描（每日一次）、工作日历调整后重新推算时限、生成演示办件。"
-    _from_shell = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, title="子命令")
@@ -75,20 +69,6 @@ class Command(BaseCommand):
         demo.add_argument("--reset", action="store_true", help="先删除全部办件再生成")
         demo.add_argument("--quiet", action="store_true", help="不输出进度")
 
-    def run_from_argv(self, argv: list[str]) -> None:
-        self._from_shell = True
-        super().run_from_argv(argv)
-
-    def execute(self, *args: Any, **options: Any) -> Any:
-        """From the shell, print a refusal as the bare Chinese line Django would prefix with "CommandError:"."""
-        try:
-            return super().execute(*args, **options)
-        except CommandError as error:
-            if not self._from_shell or options.get("traceback"):
-                raise
-            self.stderr.write(str(error))
-            sys.exit(error.returncode)
-
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
             if action == "sweep":
@@ -98,9 +78,9 @@ class Command(BaseCommand):
             else:
                 self._demo(options)
         except CalendarNotAvailable as error:
-            raise _refuse(str(error)) from error
+            raise refuse(str(error)) from error
         except DomainError as error:
-            raise _refuse(error.message) from error
+            raise refuse(error.message) from error
 
     def _sweep(self, options: dict[str, Any]) -> None:
         now = clock.now()
@@ -108,7 +88,7 @@ class Command(BaseCommand):
             day = _parse_date(options["date"])
             today = clock.today()
             if day > today:
-                raise _refuse(f"不能按未来的日期扫描：{day.isoformat()}（今天是 {today.isoformat()}）。")
+                raise refuse(f"不能按未来的日期扫描：{day.isoformat()}（今天是 {today.isoformat()}）。")
             if day < today:
                 now = dt.datetime.combine(day, SWEEP_TIME, tzinfo=LOCAL_TZ)
         counts = services.cases_sweep(now=now)
@@ -127,7 +107,7 @@ class Command(BaseCommand):
         certificates = _parse_count(options["certificates"], "电子证照数量", upper=100_000)
         seed = _parse_count(options["seed"], "随机种子", upper=2**31)
         if not ItemVersion.objects.filter(status="published").exists():
-            raise _refuse("尚无已发布的事项，请先运行 zhengwu demo 生成组织机构和事项目录。")
+            raise refuse("尚无已发布的事项，请先运行 zhengwu demo 生成组织机构和事项目录。")
         say = (lambda _text: None) if options["quiet"] else self.stdout.write
         result = demo_cases_generate(
             count=count,

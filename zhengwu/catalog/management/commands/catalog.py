@@ -11,11 +11,10 @@ then one summary line, and exits with status 2; the database is left unchanged.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from zhengwu.catalog.excel import (
     CatalogImportError,
@@ -26,19 +25,13 @@ from zhengwu.catalog.excel import (
 )
 from zhengwu.catalog.selectors import export_queryset
 from zhengwu.common import clock
+from zhengwu.common.commands import RefusingCommand, refuse
 from zhengwu.common.errors import DomainError
 from zhengwu.organization.models import User
 
-REFUSED = 2
 
-
-def _refuse(message: str) -> CommandError:
-    return CommandError(message, returncode=REFUSED)
-
-
-class Command(BaseCommand):
+class Command(RefusingCommand):
     help = "政务服务事项目录的 Excel 导入、导出和空白模板（格式见 docs/catalog-template.md）。"
-    _from_shell = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, title="子命令")
@@ -51,32 +44,18 @@ class Command(BaseCommand):
         template.add_argument("file", nargs="?", help="要写入的 Excel 文件（.xlsx）")
         template.add_argument("--markdown", action="store_true", help="改为输出文档中的列说明（Markdown）")
 
-    def run_from_argv(self, argv: list[str]) -> None:
-        self._from_shell = True
-        super().run_from_argv(argv)
-
-    def execute(self, *args: Any, **options: Any) -> Any:
-        """From the shell, print a refusal as a bare Chinese line (no "CommandError:", no traceback)."""
-        try:
-            return super().execute(*args, **options)
-        except CommandError as error:
-            if not self._from_shell or options.get("traceback"):
-                raise
-            self.stderr.write(str(error))
-            sys.exit(error.returncode)
-
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         {"import": self._import, "export": self._export, "template": self._template}[action](options)
 
     def _import(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise _refuse(f"文件不存在：{path}")
+            raise refuse(f"文件不存在：{path}")
         actor = None
         if options.get("user"):
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:
-                raise _refuse(f"用户不存在：{options['user']}")
+                raise refuse(f"用户不存在：{options['user']}")
 
         def progress(done: int, total: int) -> None:
             if done < total:
@@ -88,9 +67,9 @@ class Command(BaseCommand):
         except CatalogImportError as error:
             for cell in error.errors:
                 self.stderr.write(str(cell))
-            raise _refuse(f"导入失败：{path} 有 {len(error.errors)} 处错误，数据库未作任何修改。") from None
+            raise refuse(f"导入失败：{path} 有 {len(error.errors)} 处错误，数据库未作任何修改。") from None
         except DomainError as error:
-            raise _refuse(error.message) from None
+            raise refuse(error.message) from None
         self.stdout.write(f"导入完成：{report}")
 
     def _export(self, options: dict[str, Any]) -> None:
@@ -99,10 +78,10 @@ class Command(BaseCommand):
             with path.open("wb") as stream:
                 summary = export_catalog(export_queryset(), stream)
         except OSError as error:
-            raise _refuse(f"无法写入文件：{path}（{error.strerror}）") from None
+            raise refuse(f"无法写入文件：{path}（{error.strerror}）") from None
         except DomainError as error:
             path.unlink(missing_ok=True)
-            raise _refuse(error.message) from None
+            raise refuse(error.message) from None
         self.stdout.write(f"已导出到 {path}：{summary}")
 
     def _template(self, options: dict[str, Any]) -> None:
@@ -110,11 +89,11 @@ class Command(BaseCommand):
             self.stdout.write(columns_markdown(), ending="")
             return
         if not options.get("file"):
-            raise _refuse("请指定要写入的模板文件，例如：zhengwu catalog template 事项目录模板.xlsx")
+            raise refuse("请指定要写入的模板文件，例如：zhengwu catalog template 事项目录模板.xlsx")
         path = Path(options["file"])
         try:
             with path.open("wb") as stream:
                 write_template(stream)
         except OSError as error:
-            raise _refuse(f"无法写入文件：{path}（{error.strerror}）") from None
+            raise refuse(f"无法写入文件：{path}（{error.strerror}）") from None
         self.stdout.write(f"已生成空白模板：{path}")

@@ -47,6 +47,7 @@ from zhengwu.catalog.demo_data import (
 from zhengwu.catalog.models import ItemType, ItemVersion, ServiceItem
 from zhengwu.common import clock
 from zhengwu.guidance import demo_data as guidance_demo
+from zhengwu.metrics.services import metrics_rebuild
 from zhengwu.organization import services
 from zhengwu.organization.choices import Role
 from zhengwu.organization.demo_data import (
@@ -71,7 +72,7 @@ from zhengwu.organization.demo_data import (
 )
 from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
 
-STEPS = 6
+STEPS = 7
 SUSPENSION_DAYS = 90
 
 
@@ -404,12 +405,15 @@ class Command(BaseCommand):
         )
         detail = "已有办件，未重新生成" if cases.skipped else cases.detail()
         say(
-            f"[{STEPS - 1}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
+            f"[{STEPS - 2}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
         )
         # 一件事 and 跨域通办 cases go through the services, after the bulk cases (see bundles/demo_cases.py).
         if options["cases"] > 0:
             more = demo_bundle_cases(today=clock.today(), progress=say)
-            say(f"[{STEPS}/{STEPS}] 一件事与跨域通办办件 … 完成（{more.detail()}）")
+            say(f"[{STEPS - 1}/{STEPS}] 一件事与跨域通办办件 … 完成（{more.detail()}）")
+        # The bulk cases bypass the services, so the metric rollups are rebuilt from the tables.
+        rebuilt = metrics_rebuild(progress=None)
+        say(f"[{STEPS}/{STEPS}] 效能指标日汇总 … 完成（{rebuilt.detail()}）")
         say(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         if not quiet:
             self._print_accounts(loader.accounts, password)

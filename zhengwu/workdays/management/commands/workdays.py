@@ -13,48 +13,41 @@ and exits with status 2, so scripts can tell it from a crash.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from zhengwu.common import clock
+from zhengwu.common.commands import RefusingCommand, refuse
 from zhengwu.common.errors import DomainError
 from zhengwu.domain.calendar import WEEKDAY_NAMES, CalendarNotAvailable, WorkCalendar
 from zhengwu.organization.models import Region
 from zhengwu.workdays.selectors import calendar_coverage, calendar_expiry_warning, work_calendar
-
-REFUSED = 2
-
-
-def _refuse(message: str) -> CommandError:
-    return CommandError(message, returncode=REFUSED)
 
 
 def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise _refuse(f"日期格式错误：{text}（应为 YYYY-MM-DD，例如 2026-09-30）。") from None
+        raise refuse(f"日期格式错误：{text}（应为 YYYY-MM-DD，例如 2026-09-30）。") from None
 
 
 def _parse_count(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise _refuse(f"天数必须是整数：{text}。") from None
+        raise refuse(f"天数必须是整数：{text}。") from None
 
 
 def _day(day: dt.date) -> str:
     return f"{day.isoformat()} {WEEKDAY_NAMES[day.weekday()]}"
 
 
-class Command(BaseCommand):
+class Command(RefusingCommand):
     help = "工作日历：推算期限、统计工作日、查询某日、给出计算说明、查看数据覆盖范围。"
     # A read-only query tool: other apps' system-check warnings must not clutter its one-line output.
     requires_system_checks: list[str] = []
-    _from_shell = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, title="子命令")
@@ -73,20 +66,6 @@ class Command(BaseCommand):
         for sub in (add, count, is_, explain):
             sub.add_argument("--region", metavar="区划代码", help="按该区划（含上级区划）的地方性调整计算")
 
-    def run_from_argv(self, argv: list[str]) -> None:
-        self._from_shell = True
-        super().run_from_argv(argv)
-
-    def execute(self, *args: Any, **options: Any) -> Any:
-        """From the shell, print a refusal as the bare Chinese line Django would prefix with "CommandError:"."""
-        try:
-            return super().execute(*args, **options)
-        except CommandError as error:
-            if not self._from_shell or options.get("traceback"):
-                raise
-            self.stderr.write(str(error))
-            sys.exit(error.returncode)
-
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "add": self._add,
@@ -98,9 +77,9 @@ class Command(BaseCommand):
         try:
             handlers[action](options)
         except (CalendarNotAvailable, ValueError) as error:
-            raise _refuse(str(error)) from error
+            raise refuse(str(error)) from error
         except DomainError as error:
-            raise _refuse(error.message) from error
+            raise refuse(error.message) from error
 
     def _calendar(self, options: dict[str, Any]) -> WorkCalendar:
         code = options.get("region")
@@ -108,7 +87,7 @@ class Command(BaseCommand):
             return work_calendar()
         region = Region.objects.filter(code=code).first()
         if region is None:
-            raise _refuse(f"区划代码不存在：{code}。")
+            raise refuse(f"区划代码不存在：{code}。")
         return work_calendar(region=region)
 
     def _add(self, options: dict[str, Any]) -> None:

@@ -7,7 +7,6 @@ Screenshots: test-artifacts/screenshots/bundle-notice.png, bundle-case.png, work
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,68 +16,15 @@ from zhengwu.bundles.tests.factories import make_restaurant
 from zhengwu.cases.tests.factories import at, make_citizen, make_county, receive_all
 from zhengwu.common import clock
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 STAFF_PASSWORD = "Zw!test-pass-2026"
 CITIZEN_PASSWORD = "Zw!citizen-2026"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data():
-    """live_server tests flush the database after each test, data-migration rows included: seed again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from zhengwu.catalog.models import ItemType
-    from zhengwu.workdays.models import CalendarYear
-
-    seeds = {
-        "zhengwu.catalog.migrations.0003_seed_item_types": ItemType,
-        "zhengwu.workdays.migrations.0002_seed_official_calendar": CalendarYear,
-    }
-    for module, model in seeds.items():
-        if not model.objects.exists():
-            import_module(module).seed(apps, None)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI 需要 Debian 的 Chromium（apt-get install chromium fonts-wqy-microhei）")
-        pytest.skip("本机未安装 /usr/bin/chromium")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=1
-    )
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def desk(browser):
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1280, "height": 900}, device_scale_factor=1
-    )
-    yield context.new_page()
-    context.close()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def shot(page, name: str) -> None:

@@ -3,7 +3,6 @@ then the case page with its clock chart. Screenshots go to test-artifacts/screen
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,66 +13,18 @@ from zhengwu.cases.tests.factories import at, make_county
 from zhengwu.catalog.tests.factories import make_item
 from zhengwu.common import clock
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 PASSWORD = "Zw!test-pass-2026"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
-@pytest.fixture(autouse=True)
-def reference_data():
-    """live_server tests flush the database after each test, data-migration rows included: seed again."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.core.cache import cache
-
-    from zhengwu.catalog.models import ItemType
-    from zhengwu.workdays.models import CalendarYear
-
-    seeds = {
-        "zhengwu.catalog.migrations.0003_seed_item_types": ItemType,
-        "zhengwu.workdays.migrations.0002_seed_official_calendar": CalendarYear,
-    }
-    for module, model in seeds.items():
-        if not model.objects.exists():
-            import_module(module).seed(apps, None)
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI 需要 Debian 的 Chromium（apt-get install chromium fonts-wqy-microhei）")
-        pytest.skip("本机未安装 /usr/bin/chromium")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1280, "height": 900}, device_scale_factor=1
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def test_a_clerk_receives_ticks_and_accepts_a_case_then_sees_its_clocks(live_server, page):
+def test_a_clerk_receives_ticks_and_accepts_a_case_then_sees_its_clocks(live_server, desk):
+    page = desk
     county = make_county()
     make_item(department=county.department, name="食品经营许可", code="430903-XK-101")
     make_item(department=county.department, name="公共场所卫生许可", code="430903-XK-102")

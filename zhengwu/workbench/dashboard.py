@@ -157,7 +157,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     scope = _scope_units(request, query, units)
     totals = _totals(scope, query.period)
-    trend = selectors.trend(scope[0], query.period, query.metric) if len(scope) == 1 else []
+    # The trend stops at this month: the months to come have no figures yet, not zeros.
+    shown = dm.Period(query.period.start, min(query.period.end, clock.today()), query.period.label)
+    trend = (
+        selectors.trend(scope[0], shown, query.metric) if len(scope) == 1 and shown.end >= shown.start else []
+    )
     table_codes = [c for c in TABLE if c in codes]
     rows = [
         {

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from zhengwu.api import bundles, cases, guidance, views
+from zhengwu.api import assessment, bundles, cases, guidance, views
 
 app_name = "api"
 
@@ -51,6 +51,26 @@ urlpatterns = [
     path("v1/progress/", cases.ProgressView.as_view(), name="case_progress"),
     path(
         "v1/certificates/verify/<str:code>/", cases.CertificateVerifyView.as_view(), name="certificate_verify"
+    ),
+    # Assessment (考核)
+    path("v1/assessment/schemes/", assessment.SchemeListView.as_view(), name="assessment_scheme_list"),
+    path(
+        "v1/assessment/schemes/<str:code>/",
+        assessment.SchemeDetailView.as_view(),
+        name="assessment_scheme_detail",
+    ),
+    path(
+        "v1/assessment/evaluations/", assessment.EvaluationRunView.as_view(), name="assessment_evaluation_run"
+    ),
+    path(
+        "v1/assessment/evaluations/<int:id>/",
+        assessment.EvaluationDetailView.as_view(),
+        name="assessment_evaluation_detail",
+    ),
+    path(
+        "v1/assessment/evaluations/<int:id>/publish/",
+        assessment.EvaluationPublishView.as_view(),
+        name="assessment_evaluation_publish",
     ),
     re_path(r"^.*$", views.not_found, name="not_found"),
 ]

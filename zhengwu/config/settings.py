@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhengwu.guidance",
     "zhengwu.bundles",
     "zhengwu.metrics",
+    "zhengwu.assessment",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

@@ -97,6 +97,8 @@ def units_for(*, user, kind: str, parent: Region | None = None) -> list[Unit]:
             if len(tops) != 1:
                 return tops
             parent = Region.objects.get(pk=tops[0].pk)
+            if parent.level >= 3:  # a county's own scope: the county, not its townships
+                return tops
         while True:  # a province holding one city: list the city's counties
             qs = Region.objects.filter(parent=parent).order_by("code")
             children = list(qs if sees_everything(user) else qs.filter(region_scope_q(user)))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhengwu.workbench import bundles, cases, dashboard, views
+from zhengwu.workbench import assessment, bundles, cases, dashboard, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -29,6 +29,25 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/drill/", dashboard.drilldown, name="dashboard_drill"),
     path("dashboard/export.xlsx", dashboard.export, name="dashboard_export"),
+    # Assessment (考核)
+    path("assessment/", assessment.home, name="assessment_home"),
+    path("assessment/run/", assessment.run, name="assessment_run"),
+    path("assessment/schemes/", assessment.scheme_list, name="assessment_schemes"),
+    path("assessment/schemes/<str:code>/", assessment.scheme_detail, name="assessment_scheme_detail"),
+    path("assessment/evaluations/<int:pk>/", assessment.evaluation_detail, name="assessment_evaluation"),
+    path("assessment/evaluations/<int:pk>/print/", assessment.evaluation_print, name="assessment_print"),
+    path(
+        "assessment/evaluations/<int:pk>/publish/", assessment.evaluation_publish, name="assessment_publish"
+    ),
+    path("assessment/evaluations/<int:pk>/rerun/", assessment.evaluation_rerun, name="assessment_rerun"),
+    path(
+        "assessment/evaluations/<int:pk>/scoresheet.xlsx",
+        assessment.evaluation_scoresheet,
+        name="assessment_scoresheet",
+    ),
+    path("assessment/entries/", assessment.entry_list, name="assessment_entries"),
+    path("assessment/entries/<int:pk>/review/", assessment.entry_review, name="assessment_entry_review"),
+    path("assessment/evidence/<int:file_id>/", assessment.evidence_file, name="assessment_evidence"),
     # The warning board (红黄牌)
     path("cards/", cases.card_board, name="card_board"),
     path("cards/<int:card_id>/respond/", cases.card_respond, name="card_respond"),

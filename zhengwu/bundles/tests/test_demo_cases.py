@@ -13,6 +13,7 @@ from zhengwu.bundles.selectors import bundle_case_queryset, bundle_case_state
 
 
 @pytest.mark.django_db(transaction=True)  # each bundle case commits, so its next stage opens on commit
+@pytest.mark.usefixtures("reference_data")  # an earlier transactional test's flush took the seeded rows
 def test_demo_bundle_cases_reach_their_planned_points_and_a_second_run_makes_none(restaurant, monkeypatch):
     monkeypatch.setattr(demo_cases, "PLAN", (("restaurant", ("done", "stage:1", "intake")),))
     today = dt.date(2026, 6, 30)

@@ -183,6 +183,6 @@ def test_running_demo_again_changes_nothing(demo_output):
     output = run_demo()
     assert snapshot() == before
     progress = [line for line in output.splitlines() if line.startswith("[")]
-    assert len(progress) == 7 and all("新增 0，" in line for line in progress[:5])
-    assert "一件事办件 0 件" in progress[5] and "效能指标" in progress[6]
+    assert len(progress) == 8 and all("新增 0，" in line for line in progress[:5])
+    assert "一件事办件 0 件" in progress[5] and "效能指标" in progress[6] and "考核人工录入" in progress[7]
     assert "（保留原密码）" not in output, "the accounts still open with the demo password"

@@ -27,6 +27,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from zhengwu.assessment.demo_data import demo_entries_generate
 from zhengwu.bundles import demo_data as bundles_demo
 from zhengwu.bundles.demo_cases import demo_bundle_cases
 from zhengwu.bundles.models import BundleCase
@@ -72,7 +73,7 @@ from zhengwu.organization.demo_data import (
 )
 from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
 
-STEPS = 7
+STEPS = 8
 SUSPENSION_DAYS = 90
 
 
@@ -405,15 +406,18 @@ class Command(BaseCommand):
         )
         detail = "已有办件，未重新生成" if cases.skipped else cases.detail()
         say(
-            f"[{STEPS - 2}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
+            f"[{STEPS - 3}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
         )
         # 一件事 and 跨域通办 cases go through the services, after the bulk cases (see bundles/demo_cases.py).
         if options["cases"] > 0:
             more = demo_bundle_cases(today=clock.today(), progress=say)
-            say(f"[{STEPS - 1}/{STEPS}] 一件事与跨域通办办件 … 完成（{more.detail()}）")
+            say(f"[{STEPS - 2}/{STEPS}] 一件事与跨域通办办件 … 完成（{more.detail()}）")
         # The bulk cases bypass the services, so the metric rollups are rebuilt from the tables.
         rebuilt = metrics_rebuild(progress=None)
-        say(f"[{STEPS}/{STEPS}] 效能指标日汇总 … 完成（{rebuilt.detail()}）")
+        say(f"[{STEPS - 1}/{STEPS}] 效能指标日汇总 … 完成（{rebuilt.detail()}）")
+        if options["cases"] > 0:
+            entries = demo_entries_generate(period=str(clock.today().year))
+            say(f"[{STEPS}/{STEPS}] 考核人工录入（等次评定、加减分） … 完成（{entries.detail()}）")
         say(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         if not quiet:
             self._print_accounts(loader.accounts, password)

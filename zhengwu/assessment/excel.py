@@ -190,7 +190,7 @@ def detail_rows(data: Mapping[str, Any]) -> list[list[Any]]:
             rows.append(
                 [
                     unit["name"],
-                    "（总分）",
+                    "（总分调整）",
                     adjustment["rule"],
                     _number(adjustment["points"]),
                     "",

@@ -79,7 +79,7 @@ def test_the_xlsx_output_is_a_scoresheet_whose_first_sheet_has_the_header_row(
     yellow = next(r for r in rows if r[0] == "赫山区" and r[2] == "12b 黄牌预警")
     assert yellow[3] == -0.5 and yellow[4].count("-") == 2  # one case number as evidence
     # Every unit's rescaling (items 10 and 11 N/A: 84 of 100 points assessed) is listed too.
-    assert rows[0][:4] == ["资阳区", "（总分）", "rescale", 16]
+    assert rows[0][:4] == ["资阳区", "（总分调整）", "rescale", 16]
 
 
 def test_xlsx_without_an_output_file_is_refused(db):

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from zhengwu.api import assessment, bundles, cases, guidance, views
+from zhengwu.api import assessment, bundles, cases, guidance, metrics, views
 
 app_name = "api"
 
@@ -52,6 +52,9 @@ urlpatterns = [
     path(
         "v1/certificates/verify/<str:code>/", cases.CertificateVerifyView.as_view(), name="certificate_verify"
     ),
+    # Supervision metrics (效能指标)
+    path("v1/metrics/", metrics.MetricTableView.as_view(), name="metric_table"),
+    path("v1/metrics/definitions/", metrics.MetricDefinitionsView.as_view(), name="metric_definitions"),
     # Assessment (考核)
     path("v1/assessment/schemes/", assessment.SchemeListView.as_view(), name="assessment_scheme_list"),
     path(

@@ -26,12 +26,11 @@ from zhengwu.common import clock
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain import metrics as dm
 from zhengwu.metrics import selectors
+from zhengwu.metrics.permissions import can_view
 from zhengwu.metrics.sources import SOURCES
-from zhengwu.organization.choices import Role
 from zhengwu.organization.models import Region
 from zhengwu.workbench.access import staff_required
 
-ROLES = (Role.SUPERVISOR, Role.ASSESSOR, Role.DEPT_HEAD, Role.SYSTEM_ADMIN)
 # The columns of the unit table, in this order.
 TABLE = (
     "received",
@@ -67,7 +66,7 @@ DRILLABLE = {s.counter for s in SOURCES}
 
 
 def _allowed(user) -> bool:
-    return bool(user.is_superuser or user.has_role(*ROLES))
+    return can_view(user)
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:

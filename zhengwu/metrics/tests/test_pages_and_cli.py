@@ -157,3 +157,33 @@ def test_the_unit_table_downloads_as_an_excel_sheet_with_chinese_headers(client,
     assert header[0] == "区划" and "申报量（件）" in header and "按时办结率（%）" in header
     rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert rows["赫山区"][header.index("申报量（件）")] == 3
+
+
+# -- the API -------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_metrics_by_county_within_the_callers_scope(api_client, yiyang):
+    *_, supervisor, _late = yiyang
+    api_client.force_authenticate(supervisor)
+    response = api_client.get("/api/v1/metrics/", {"period": "2026-06", "metrics": "received,on_time_rate"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert [m["code"] for m in body["metrics"]] == ["received", "on_time_rate"]
+    values = {row["unit"]: row["values"] for row in body["units"]}
+    assert values == {
+        "赫山区": {"received": "3", "on_time_rate": "50.00"},
+        "南县": {"received": "1", "on_time_rate": None},
+    }
+
+
+def test_the_api_refuses_a_bad_period_naming_the_parameter(api_client, yiyang):
+    *_, supervisor, _late = yiyang
+    api_client.force_authenticate(supervisor)
+    response = api_client.get("/api/v1/metrics/", {"period": "2026-99"})
+    assert response.status_code == 400 and "period" in response.json()["fields"]
+
+
+def test_the_api_is_closed_to_a_window_clerk(api_client, yiyang):
+    _city, heshan, *_ = yiyang
+    api_client.force_authenticate(heshan.clerk)
+    assert api_client.get("/api/v1/metrics/definitions/").status_code == 403

@@ -143,7 +143,17 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
                 + f"?version={scheme.version}"
             )
     schemes = selectors.scheme_list(user=request.user, include_inactive=True)
-    context = {"schemes": schemes, "error": error, "text": request.POST.get("text", "")}
+    text = request.POST.get("text", "")
+    if request.method == "GET" and request.GET.get("edit"):
+        # 修改方案: start from a version's YAML; saving it makes the next version (never in place).
+        try:
+            base = selectors.scheme_get(
+                user=request.user, code=request.GET["edit"], version=request.GET.get("version") or None
+            )
+        except NotFound as error_:
+            raise Http404(error_.message) from error_
+        text = base.source_text
+    context = {"schemes": schemes, "error": error, "text": text}
     return render(
         request, "workbench/assessment/schemes.html", context, status=error.status_code if error else 200
     )

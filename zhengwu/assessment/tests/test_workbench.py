@@ -252,3 +252,13 @@ def test_a_county_assessor_sees_neither_another_countys_entries_nor_their_eviden
     response = client.get(reverse("workbench:assessment_evidence", args=[mine.pk]))
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
     assert client.post(reverse("workbench:assessment_entry_review", args=[other.pk])).status_code == 404
+
+
+def test_editing_a_scheme_starts_from_its_yaml_and_saves_a_new_version(client, assessors):
+    login(client, assessors.first)
+    services.schemes_ensure_shipped()
+    form = client.get(reverse("workbench:assessment_schemes"), {"edit": "yiyang-2020"}).content.decode()
+    assert "version:" in form and "yiyang-2020" in form
+    text = services.shipped_scheme_text("yiyang-2020").replace('version: "2020.1"', 'version: "2020.2"')
+    response = client.post(reverse("workbench:assessment_schemes"), {"text": text})
+    assert response.status_code == 302 and "version=2020.2" in response.url

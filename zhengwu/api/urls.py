@@ -55,6 +55,8 @@ urlpatterns = [
     # Supervision metrics (效能指标)
     path("v1/metrics/", metrics.MetricTableView.as_view(), name="metric_table"),
     path("v1/metrics/definitions/", metrics.MetricDefinitionsView.as_view(), name="metric_definitions"),
+    # 好差评 (reviews) — zhengwu/reviews
+    # 12345 (hotline) — zhengwu/hotline
     # Assessment (考核)
     path("v1/assessment/schemes/", assessment.SchemeListView.as_view(), name="assessment_scheme_list"),
     path(

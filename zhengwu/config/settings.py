@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "zhengwu.bundles",
     "zhengwu.metrics",
     "zhengwu.assessment",
+    "zhengwu.reviews",
+    "zhengwu.hotline",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

@@ -20,6 +20,8 @@ urlpatterns = [
     path("my/cases/<str:number>/files/<int:file_id>/", case_views.case_file, name="case_file"),
     path("my/certificates/", case_views.my_certificates, name="my_certificates"),
     path("my/certificates/<str:number>/", case_views.certificate_detail, name="certificate_detail"),
+    # 好差评 (reviews) — zhengwu/reviews
+    # 12345 (hotline) — zhengwu/hotline
     # public, no sign-in
     path("progress/", public_views.progress, name="progress"),
     path("verify/", public_views.verify, name="verify"),

@@ -48,6 +48,8 @@ urlpatterns = [
     path("assessment/entries/", assessment.entry_list, name="assessment_entries"),
     path("assessment/entries/<int:pk>/review/", assessment.entry_review, name="assessment_entry_review"),
     path("assessment/evidence/<int:file_id>/", assessment.evidence_file, name="assessment_evidence"),
+    # 好差评 (reviews) — zhengwu/reviews
+    # 12345 (hotline) — zhengwu/hotline
     # The warning board (红黄牌)
     path("cards/", cases.card_board, name="card_board"),
     path("cards/<int:card_id>/respond/", cases.card_respond, name="card_respond"),

@@ -1026,7 +1026,9 @@ class ManualEntry:
 @dataclass(frozen=True)
 class UnitFacts:
     """Everything known about one assessed unit for the period. `value_refs` are the evidence of a
-    measured value (e.g. the id of the metric snapshot it was read from)."""
+    measured value (e.g. the id of the metric snapshot it was read from). `totals` gives the full number
+    of occurrences of a counted key when `counts` lists only some of them (the evidence shown, e.g. the
+    first hundred case numbers of thousands): the points follow the total, the evidence the list."""
 
     unit: str
     unit_type: str
@@ -1035,6 +1037,7 @@ class UnitFacts:
     values: Mapping[str, Decimal | None] = field(default_factory=dict)
     manual: Sequence[ManualEntry] = ()
     value_refs: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    totals: Mapping[str, int] = field(default_factory=dict)
 
 
 # -- results ---------------------------------------------------------------------------------------
@@ -1367,8 +1370,8 @@ def _rule_adjustments(
 
     if rule.source != MANUAL:
         occurrences = list(facts.counts.get(rule.source, ()))
-        if occurrences:
-            n = len(occurrences)
+        n = max(facts.totals.get(rule.source, 0), len(occurrences))
+        if n:
             refs = tuple(o.ref for o in occurrences)
             if rule.kind == RuleKind.VETO:
                 adjustments.append(Adjustment(rule.code, rule.kind, ZERO, refs, n, label))
@@ -1533,7 +1536,7 @@ def _check_facts(scheme: Scheme, units: Sequence[UnitFacts], errors: list[str]) 
         if facts.unit_type not in scheme.unit_types:
             choices = "、".join(f"{k}（{v}）" for k, v in scheme.unit_types.items())
             errors.append(f"{who}：单位类型“{facts.unit_type}”不在本方案中，可选：{choices}")
-        for key in facts.counts:
+        for key in (*facts.counts, *facts.totals):
             if fact_kind(key) != "count":
                 errors.append(f"{who}：计数数据项“{key}”不在约定词表中")
         for key in facts.values:

@@ -99,6 +99,20 @@ def test_per_occurrence_deducts_per_counted_fact_and_keeps_each_ref_as_evidence(
     assert adjustment.evidence == ("CASE-1", "CASE-2", "CASE-3")
 
 
+def test_per_occurrence_counts_the_total_when_the_evidence_lists_only_a_sample():
+    # 40 overdue cases, the first 2 listed as evidence: 10 − 0.2 × 40 = 2
+    s = scheme(item("1", rule("per_occurrence", "cases.overdue", per=-0.2)))
+    facts = unit(counts={"cases.overdue": occurrences(2)}, totals={"cases.overdue": 40})
+    result = evaluate(s, [facts]).unit("a").item("1")
+    assert result.score == D("2.00")  # 10 − 0.2 × 40
+    (adjustment,) = result.adjustments
+    assert (adjustment.points, adjustment.count, adjustment.evidence) == (
+        D("-8.00"),
+        40,
+        ("CASE-1", "CASE-2"),
+    )
+
+
 def test_per_occurrence_from_manual_entries_counts_each_entrys_occurrences():
     s = scheme(item("1", rule("per_occurrence", per=-0.5)))
     facts = unit(manual=[manual("1", "deduction", count=2), manual("1", "deduction", evidence=("EV-2",))])

@@ -224,11 +224,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--simulated", default="10000000", help="按办件量模拟汇总行的规模，逗号分隔")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--db", default=DB)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="沿用上次生成的数据库（不重建、不生成办件）：按现有办件重建汇总后测量，再按 --simulated 模拟",
+    )
     args = parser.parse_args(argv)
     real = [int(x) for x in args.real.split(",") if x]
     simulated = [int(x) for x in args.simulated.split(",") if x]
     server = os.environ.get("ZHENGWU_BENCH_PG", SERVER)
-    recreate_database(server, args.db)
+    if not args.reuse:
+        recreate_database(server, args.db)
     env = {
         **os.environ,
         "DATABASE_URL": f"{server}/{args.db}",
@@ -238,7 +244,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "ZHENGWU_VAR_DIR", "ZHENGWU_DEBUG")})
     started = time.perf_counter()
     _zhengwu(env, "migrate", "-v0")
-    _zhengwu(env, "demo", "--cases", "0", "--quiet")
+    if not args.reuse:
+        _zhengwu(env, "demo", "--cases", "0", "--quiet")
     say(f"迁移与演示组织、目录：{time.perf_counter() - started:.1f} 秒")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengwu.config.settings")
     import django
@@ -253,8 +260,13 @@ def main(argv: list[str] | None = None) -> None:
 
     year = clock.today().year
     results = []
+    if args.reuse:
+        from zhengwu.cases.models import Case
+
+        real = [Case.objects.count()]
     for count in real:
-        generate(count, certificates=200)
+        if not args.reuse:
+            generate(count, certificates=200)
         started = time.perf_counter()
         metrics_rebuild()
         say(f"重建指标汇总（{count:,} 件）：{time.perf_counter() - started:.1f} 秒")

@@ -56,7 +56,10 @@ urlpatterns = [
     path("v1/metrics/", metrics.MetricTableView.as_view(), name="metric_table"),
     path("v1/metrics/definitions/", metrics.MetricDefinitionsView.as_view(), name="metric_definitions"),
     # 好差评 (reviews) — zhengwu/reviews
+    path("", ("zhengwu.api.reviews", None, None)),  # urlpatterns live in that module
     # 12345 (hotline) — zhengwu/hotline
+    path("", ("zhengwu.api.hotline", None, None)),  # urlpatterns live in that module
+    path("", ("zhengwu.api.open311", None, None)),  # Open311 GeoReport v2 read endpoints
     # Assessment (考核)
     path("v1/assessment/schemes/", assessment.SchemeListView.as_view(), name="assessment_scheme_list"),
     path(

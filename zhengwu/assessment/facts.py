@@ -4,15 +4,21 @@ Where each fact key of `scoring.FACT_KEYS` comes from:
 
 | fact key | source | evidence refs |
 |---|---|---|
-| `cards.red` | red cards (R1–R3) issued in the period, not voided | the case number of each card |
-| `cards.yellow` | yellow cards (Y1–Y5) issued in the period, not voided | the case number of each card |
-| `cases.overdue` | cases with an R1 card (statutory clock overran) issued in the period, not voided | the case numbers |
+| `cards.red` | red cards (R1–R3) issued in the period, not voided: the total from the metric rollups | the case numbers of the first 100 |
+| `cards.yellow` | yellow cards (Y1–Y5) issued in the period, not voided: the total from the rollups | the case numbers of the first 100 |
+| `cases.overdue` | cases with an R1 card (statutory clock overran) issued in the period, not voided: the rollups | the first 100 case numbers |
 | `catalog.depth3_share` | metric `depth3_share` ÷ 100 (网办深度 ≥ Ⅲ, catalogue snapshot at the period's end) | the metric |
 | `catalog.depth4_share` | metric `depth4_share` ÷ 100 | the metric |
 | `cases.ontime_rate` | metric `on_time_rate` ÷ 100 (按时办结率) | the metric |
 | `cases.speedup_rate` | metric `actual_speedup` ÷ 100 (实际提速率 Σ(L − A)/ΣL) | the metric |
 | `cases.online_finish_rate` | metric `online_rate` ÷ 100: 网上申报率 (online receipts ÷ receipts), the closest figure we keep to 网上办结率 | the metric |
-| `reviews.*`, `hotline.*`, `catalog.inconsistent` | **no data yet**: the 好差评 and 12345 modules and the catalogue consistency check are not built. These facts are given as None, so every item that reads them is N/A (不参评) and the unit's other category points are rescaled to the full scale (DOMAIN §8.1). | — |
+| `reviews.bad` | non-voided bad reviews (2 or 1) dated in the period (`reviews.selectors.review_facts`) | the review number of each |
+| `reviews.bad_unrectified` | those bad reviews due by the period's end and not fed back by their due date | the review numbers |
+| `reviews.active_rate`, `reviews.good_rate`, `reviews.rectified_rate` | 主动评价率, 好评率, 差评整改率 of `reviews.selectors` ÷ 100 (as of the period's end; None without a denominator). A unit without any review in the period gets None for every `reviews.*` fact (N/A, not full marks) | the figure |
+| `hotline.ontime_rate`, `hotline.satisfaction_rate` | 12345 按时办结率, 满意率 of `hotline.selectors.ticket_kpis` ÷ 100 (a region: tickets of its subtree; a department: tickets dispatched to it; None without a denominator). A unit without any ticket in the period gets None for every `hotline.*` fact (N/A) | the figure with numerator/denominator |
+| `hotline.overdue` | tickets whose finish clock fell due in the period and were replied late or not at all (`finish_overdue`), merged duplicates excluded (`hotline.selectors.hotline_facts`) | the ticket number of each |
+| `hotline.reopened` | 重办 (reopen) events dated in the period, one per reopening | the ticket numbers |
+| `hotline.answer_rate`, `hotline.subscore`, `catalog.inconsistent` | **no data yet**: call records (接通率) are not imported, the hotline's own 考评细则 and the catalogue consistency check are not built. These facts are given as None, so every item that reads them is N/A (不参评) and the unit's other category points are rescaled to the full scale (DOMAIN §8.1). | — |
 | `manual` | approved `ManualEntry` rows of the scheme code, period and unit | `佐证#<file id> <file name>` per evidence file |
 
 Metrics are percentages with two decimals (`zhengwu.domain.metrics`); the engine wants fractions 0–1,
@@ -29,7 +35,6 @@ found by reading the codes and names of the scheme's `unit_types` (`scheme_unit_
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,7 +48,9 @@ from zhengwu.common.errors import DomainError
 from zhengwu.domain import metrics as dm
 from zhengwu.domain import scoring
 from zhengwu.domain.metrics import Period
-from zhengwu.metrics.selectors import Unit, unit_metrics
+from zhengwu.hotline.selectors import HOTLINE_FACTS, hotline_facts
+from zhengwu.metrics.selectors import Unit, unit_counts, unit_metrics
+from zhengwu.reviews.selectors import REVIEW_FACTS, review_facts
 
 HUNDRED = Decimal(100)
 
@@ -58,8 +65,8 @@ METRIC_FACTS: Mapping[str, str] = {
 # Counted facts read from the cards.
 CARD_FACTS = frozenset({"cards.red", "cards.yellow", "cases.overdue"})
 # Facts of modules not built yet: no data, so the items reading them are N/A.
-NO_DATA_PREFIXES = ("reviews.", "hotline.")
-NO_DATA_KEYS = frozenset({"catalog.inconsistent"})
+NO_DATA_PREFIXES: tuple[str, ...] = ()
+NO_DATA_KEYS = frozenset({"catalog.inconsistent", "hotline.answer_rate", "hotline.subscore"})
 
 SOURCE_NOTES: Mapping[str, str] = {
     "cards.red": "期间内亮出且未撤销的红牌（R1–R3），按责任部门归属单位；依据为办件编号",
@@ -70,6 +77,15 @@ SOURCE_NOTES: Mapping[str, str] = {
     "cases.ontime_rate": "效能指标“按时办结率”÷100",
     "cases.speedup_rate": "效能指标“实际提速率”÷100",
     "cases.online_finish_rate": "效能指标“网上申报率”÷100（系统暂以网上申报率代网上办结率）",
+    "reviews.bad": "期间内未作废的差评（2 分、1 分），按被评部门归属单位；依据为评价编号",
+    "reviews.bad_unrectified": "期间内差评中期末前到期且未按期整改反馈的；依据为评价编号",
+    "reviews.active_rate": "好差评“主动评价率”÷100（评价数÷办结件数）",
+    "reviews.good_rate": "好差评“好评率”÷100",
+    "reviews.rectified_rate": "好差评“差评整改率”÷100",
+    "hotline.ontime_rate": "12345“按时办结率”÷100（办结时限在期间内的工单，含已批准的延期）",
+    "hotline.satisfaction_rate": "12345“满意率”÷100（期间内回访中满意、基本满意的比例）",
+    "hotline.overdue": "办结时限在期间内、超期答复或至今未答复的12345工单（并单除外）；依据为工单编号",
+    "hotline.reopened": "期间内经中心确认重办的12345工单（每次重办计一次）；依据为工单编号",
     scoring.MANUAL: "本方案、本期间、本单位已审核通过的人工录入（待审核和已退回的不计）；依据为佐证材料",
 }
 NO_DATA_NOTE = "该模块尚未上线，暂无数据：读取该数据项的考核项不参评，其分值按满分折算"
@@ -160,35 +176,57 @@ def _unit_filter(units: Sequence[Unit], prefix: str = "department__") -> Q:
     return q
 
 
-def card_occurrences(units: Sequence[Unit], period: Period) -> dict[str, dict[str, list[scoring.Occurrence]]]:
-    """{unit key: {cards.red / cards.yellow / cases.overdue: occurrences}}, one query for all units."""
-    out: dict[str, dict[str, list[scoring.Occurrence]]] = {
-        u.key: {key: [] for key in sorted(CARD_FACTS)} for u in units
+# How many case numbers each counted card fact lists as its evidence; the count itself is the total.
+EVIDENCE_LIMIT = 100
+CARD_COUNTERS: Mapping[str, str] = {
+    "cards.red": "cards_red",
+    "cards.yellow": "cards_yellow",
+    "cases.overdue": "overdue",
+}
+CARD_ROWS: Mapping[str, Q] = {
+    "cards.red": Q(level="red"),
+    "cards.yellow": Q(level="yellow"),
+    "cases.overdue": Q(rule="R1"),
+}
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """The counted card facts of every unit: totals from the metric rollups, and the first
+    `EVIDENCE_LIMIT` case numbers of each as evidence (drill-down lists them all)."""
+
+    totals: dict[str, dict[str, int]]
+    occurrences: dict[str, dict[str, list[scoring.Occurrence]]]
+
+
+def card_occurrences(units: Sequence[Unit], period: Period) -> CardFacts:
+    """{unit key: {cards.red / cards.yellow / cases.overdue: …}}: the totals are the metric counters
+    (`cards_red`, `cards_yellow`, `overdue` — the same non-voided cards, by responsible department and
+    issue date), so their cost does not grow with the number of cards; the evidence is one bounded
+    query per unit and fact, in issue order."""
+    counts = unit_counts(units, period)
+    totals = {
+        u.key: {key: int(counts[u.key].get(counter, 0)) for key, counter in CARD_COUNTERS.items()}
+        for u in units
     }
-    rows = (
-        Card.objects.filter(
-            issued_on__range=(period.start, period.end), voided=False, level__in=("red", "yellow")
-        )
-        .filter(_unit_filter(units))
-        .values_list(
-            "level", "rule", "case__number", "department_id", "department__region__path", "issued_on"
-        )
-        .order_by("issued_on", "case__number", "id")
-    )
-    overdue_seen: dict[str, set[str]] = defaultdict(set)
-    for level, rule, number, department_id, path, issued_on in rows:
-        for unit in units:
-            if not (
-                (unit.kind == "department" and unit.pk == department_id)
-                or (unit.kind == "region" and path.startswith(unit.path))
-            ):
+    occurrences: dict[str, dict[str, list[scoring.Occurrence]]] = {u.key: {} for u in units}
+    base = Card.objects.filter(issued_on__range=(period.start, period.end), voided=False)
+    for unit in units:
+        for key, where in CARD_ROWS.items():
+            if not totals[unit.key][key]:
+                occurrences[unit.key][key] = []
                 continue
-            note = f"{rule} {issued_on.isoformat()}"
-            out[unit.key][f"cards.{level}"].append(scoring.Occurrence(number, note))
-            if rule == "R1" and number not in overdue_seen[unit.key]:
-                overdue_seen[unit.key].add(number)
-                out[unit.key]["cases.overdue"].append(scoring.Occurrence(number, note))
-    return out
+            rows = (
+                base.filter(where)
+                .filter(_unit_filter([unit]))
+                .values_list("rule", "case__number", "issued_on")
+                .order_by("issued_on", "id")[:EVIDENCE_LIMIT]
+            )
+            occurrences[unit.key][key] = [
+                scoring.Occurrence(number, f"{rule} {issued_on.isoformat()}")
+                for rule, number, issued_on in rows
+            ]
+    return CardFacts(totals=totals, occurrences=occurrences)
 
 
 def manual_entries(
@@ -229,12 +267,15 @@ def unit_facts(scheme: scoring.Scheme, units: Sequence[Unit], period: Period) ->
     types = {unit.key: scheme_unit_type(scheme, unit) for unit in units}
     wanted_metrics = sorted({METRIC_FACTS[k] for k in sources if k in METRIC_FACTS})
     metric_values = unit_metrics(units, period, wanted_metrics) if wanted_metrics and units else {}
-    cards = card_occurrences(units, period) if CARD_FACTS.intersection(sources) and units else {}
+    cards = card_occurrences(units, period) if CARD_FACTS.intersection(sources) and units else None
     manual = manual_entries(units, period, scheme.code) if scoring.MANUAL in sources and units else {}
+    reviews = review_facts(units, period) if REVIEW_FACTS.intersection(sources) and units else {}
+    hotline = hotline_facts(units, period) if HOTLINE_FACTS.intersection(sources) and units else {}
 
     facts = []
     for unit in units:
         counts: dict[str, list[scoring.Occurrence]] = {}
+        totals: dict[str, int] = {}
         values: dict[str, Decimal | None] = {}
         value_refs: dict[str, tuple[str, ...]] = {}
         for key in sources:
@@ -243,7 +284,27 @@ def unit_facts(scheme: scoring.Scheme, units: Sequence[Unit], period: Period) ->
             if is_no_data(key):
                 values[key] = None
             elif key in CARD_FACTS:
-                counts[key] = cards[unit.key][key]
+                assert cards is not None
+                counts[key] = cards.occurrences[unit.key][key]
+                totals[key] = cards.totals[unit.key][key]
+            elif key in REVIEW_FACTS:
+                found = reviews[unit.key]
+                if not found.has_data:
+                    values[key] = None
+                elif key in found.counts:
+                    counts[key] = [scoring.Occurrence(ref, note) for ref, note in found.counts[key]]
+                else:
+                    values[key] = found.values[key]
+            elif key in HOTLINE_FACTS:
+                calls = hotline[unit.key]
+                if not calls.has_data:
+                    values[key] = None
+                elif key in calls.counts:
+                    counts[key] = [scoring.Occurrence(ref, note) for ref, note in calls.counts[key]]
+                else:
+                    values[key] = calls.values[key]
+                    if key in calls.refs:
+                        value_refs[key] = calls.refs[key]
             elif key in METRIC_FACTS:
                 code = METRIC_FACTS[key]
                 percent = metric_values[unit.key].get(code)
@@ -259,6 +320,7 @@ def unit_facts(scheme: scoring.Scheme, units: Sequence[Unit], period: Period) ->
                 values=values,
                 manual=tuple(manual.get(unit.key, ())),
                 value_refs=value_refs,
+                totals=totals,
             )
         )
     return UnitFactsBundle(facts, data_notes(scheme))

@@ -224,3 +224,7 @@ ZHENGWU_CRYPTO_DEV_KEYS = DEBUG
 
 # Domain settings
 ZHENGWU_CALENDAR_WARN_DAYS = int(os.environ.get("ZHENGWU_CALENDAR_WARN_DAYS", "60"))
+# 好差评 (DOMAIN §6): working days to rectify a bad review (some provinces use 5), and natural days after
+# the SMS invitation before the one reminder to an applicant who has not rated yet.
+ZHENGWU_RECTIFY_DAYS = int(os.environ.get("ZHENGWU_RECTIFY_DAYS", "15"))
+ZHENGWU_REVIEW_REMINDER_DAYS = int(os.environ.get("ZHENGWU_REVIEW_REMINDER_DAYS", "3"))

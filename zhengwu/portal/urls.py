@@ -21,7 +21,9 @@ urlpatterns = [
     path("my/certificates/", case_views.my_certificates, name="my_certificates"),
     path("my/certificates/<str:number>/", case_views.certificate_detail, name="certificate_detail"),
     # 好差评 (reviews) — zhengwu/reviews
+    path("", ("zhengwu.portal.review_views", None, None)),  # urlpatterns live in that module
     # 12345 (hotline) — zhengwu/hotline
+    path("", ("zhengwu.portal.hotline_views", None, None)),  # urlpatterns live in that module
     # public, no sign-in
     path("progress/", public_views.progress, name="progress"),
     path("verify/", public_views.verify, name="verify"),

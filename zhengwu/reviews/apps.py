@@ -5,3 +5,9 @@ class ReviewsConfig(AppConfig):
     name = "zhengwu.reviews"
     label = "reviews"
     verbose_name = "好差评"
+
+    def ready(self) -> None:
+        from zhengwu.cases.signals import case_transitioned
+        from zhengwu.reviews import services
+
+        case_transitioned.connect(services.on_case_transition, dispatch_uid="reviews-invitation")

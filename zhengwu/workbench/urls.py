@@ -49,7 +49,9 @@ urlpatterns = [
     path("assessment/entries/<int:pk>/review/", assessment.entry_review, name="assessment_entry_review"),
     path("assessment/evidence/<int:file_id>/", assessment.evidence_file, name="assessment_evidence"),
     # 好差评 (reviews) — zhengwu/reviews
+    path("reviews/", ("zhengwu.workbench.reviews", None, None)),  # urlpatterns live in that module
     # 12345 (hotline) — zhengwu/hotline
+    path("hotline/", ("zhengwu.workbench.hotline", None, None)),  # urlpatterns live in that module
     # The warning board (红黄牌)
     path("cards/", cases.card_board, name="card_board"),
     path("cards/<int:card_id>/respond/", cases.card_respond, name="card_respond"),

@@ -12,6 +12,7 @@ from django.core.cache import cache
 
 from zhengwu.assessment import services
 from zhengwu.cases.models import Card
+from zhengwu.cases.signals import card_changed
 from zhengwu.cases.tests.factories import at, make_case, make_county
 from zhengwu.catalog.tests.factories import make_item
 from zhengwu.common import clock
@@ -67,9 +68,10 @@ def assessors(city, heshan, ziyang):
 
 
 def card(county, *, rule: str, level: str, day: str, voided: bool = False, case=None) -> Card:
-    """A card issued by hand on `day` for a new case of the county (or the given case)."""
+    """A card issued by hand on `day` for a new case of the county (or the given case), announced like
+    the sweep announces its cards so the metric rollups count it (a voided one is not counted)."""
     case = case or make_case(county, item=make_item(department=county.department), now=at("2026-03-02"))
-    return Card.objects.create(
+    issued = Card.objects.create(
         case=case,
         key=f"test:{next(_keys)}:{rule}",
         rule=rule,
@@ -78,6 +80,9 @@ def card(county, *, rule: str, level: str, day: str, voided: bool = False, case=
         issued_on=dt.date.fromisoformat(day),
         voided=voided,
     )
+    if not voided:
+        card_changed.send(sender=Card, card=issued, delta=1)
+    return issued
 
 
 def evidence(name: str = "通报.pdf") -> list[services.Upload]:

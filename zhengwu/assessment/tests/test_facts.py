@@ -17,6 +17,7 @@ from zhengwu.common.errors import DomainError
 from zhengwu.domain import scoring
 from zhengwu.domain.metrics import Period
 from zhengwu.metrics.selectors import department_unit, region_unit
+from zhengwu.metrics.services import metrics_rebuild
 from zhengwu.organization.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +42,16 @@ def test_two_red_cards_in_the_period_count_twice_with_their_case_numbers_and_a_v
     card(heshan, rule="R1", level="red", day="2025-12-31")  # before the period
     card(ziyang, rule="R1", level="red", day="2026-04-10")  # another county
     unit = region_unit(heshan.region)
+    metrics_rebuild()  # the cards were written directly: the totals come from the rollups
 
-    found = f.card_occurrences([unit], YEAR)[unit.key]
+    cards = f.card_occurrences([unit], YEAR)
+    found = cards.occurrences[unit.key]
 
     assert [o.ref for o in found["cards.red"]] == [first.case.number, second.case.number]
     assert found["cards.yellow"] == []
     # R1 is the statutory clock overrunning: the case is overdue; R2 is not.
     assert [o.ref for o in found["cases.overdue"]] == [first.case.number]
+    assert cards.totals[unit.key] == {"cards.red": 2, "cards.yellow": 0, "cases.overdue": 1}
 
 
 def test_a_region_counts_the_cards_of_every_department_in_its_subtree_and_a_department_only_its_own(heshan):
@@ -57,11 +61,24 @@ def test_a_region_counts_the_cards_of_every_department_in_its_subtree_and_a_depa
     other.department = town
     other.save()
     region, department = region_unit(heshan.region), department_unit(heshan.department)
+    metrics_rebuild()
 
-    found = f.card_occurrences([region, department], YEAR)
+    found = f.card_occurrences([region, department], YEAR).occurrences
 
     assert [o.ref for o in found[region.key]["cards.yellow"]] == [own.case.number, other.case.number]
     assert [o.ref for o in found[department.key]["cards.yellow"]] == [own.case.number]
+
+
+def test_the_evidence_lists_the_first_cases_while_the_count_is_the_total(heshan, monkeypatch):
+    monkeypatch.setattr(f, "EVIDENCE_LIMIT", 2)
+    made = [card(heshan, rule="Y1", level="yellow", day=f"2026-03-0{d}") for d in (2, 3, 4)]
+    unit = region_unit(heshan.region)
+    metrics_rebuild()
+
+    cards = f.card_occurrences([unit], YEAR)
+
+    assert [o.ref for o in cards.occurrences[unit.key]["cards.yellow"]] == [c.case.number for c in made[:2]]
+    assert cards.totals[unit.key]["cards.yellow"] == 3
 
 
 def test_value_facts_are_the_metric_percentages_as_fractions(heshan, monkeypatch):
@@ -117,11 +134,28 @@ def test_value_facts_are_the_metric_percentages_as_fractions(heshan, monkeypatch
 
 
 def test_facts_of_modules_not_built_yet_are_no_data_so_their_items_are_not_assessed(heshan):
-    facts = f.unit_facts(yiyang(), [region_unit(heshan.region)], YEAR).facts[0]
+    """好差评 is live: its facts come from the reviews (None only while the unit has no review in the
+    period); the 12345 hotline is still not built, so hotline.subscore stays no data (N/A)."""
+    from zhengwu.cases.tests.factories import make_citizen
+    from zhengwu.reviews.tests.factories import granted_case, rate
+
+    unit = region_unit(heshan.region)
+
+    facts = f.unit_facts(yiyang(), [unit], YEAR).facts[0]
 
     assert facts.values == {"reviews.bad_unrectified": None, "hotline.subscore": None}
     notes = {n["key"]: n["source"] for n in f.unit_facts(yiyang(), [], YEAR).notes}
-    assert "尚未上线" in notes["reviews.bad_unrectified"] and "尚未上线" in notes["hotline.subscore"]
+    assert notes["reviews.bad_unrectified"] == f.SOURCE_NOTES["reviews.bad_unrectified"]
+    assert "尚未上线" not in notes["reviews.bad_unrectified"] and "尚未上线" in notes["hotline.subscore"]
+
+    citizen = make_citizen()
+    case = granted_case(heshan, citizen=citizen)
+    bad = rate(case, citizen, 1, day="2026-04-01")  # due 04-23, never fed back
+
+    facts = f.unit_facts(yiyang(), [unit], YEAR).facts[0]
+
+    assert facts.counts["reviews.bad_unrectified"] == [scoring.Occurrence(bad.number, "整改期限 2026-04-23")]
+    assert facts.values == {"hotline.subscore": None}
 
 
 def test_only_approved_entries_of_the_scheme_period_and_unit_reach_the_engine(

@@ -48,6 +48,8 @@ from zhengwu.catalog.demo_data import (
 from zhengwu.catalog.models import ItemType, ItemVersion, ServiceItem
 from zhengwu.common import clock
 from zhengwu.guidance import demo_data as guidance_demo
+from zhengwu.hotline.demo_data import DEFAULT_COUNT as DEFAULT_TICKETS
+from zhengwu.hotline.demo_data import demo_tickets_generate
 from zhengwu.metrics.services import metrics_rebuild
 from zhengwu.organization import services
 from zhengwu.organization.choices import Role
@@ -72,8 +74,10 @@ from zhengwu.organization.demo_data import (
     hall_name,
 )
 from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
+from zhengwu.reviews.demo_data import demo_reviews_generate
+from zhengwu.reviews.models import Rectification, Review
 
-STEPS = 8
+STEPS = 10
 SUSPENSION_DAYS = 90
 
 
@@ -380,6 +384,13 @@ class Command(BaseCommand):
             help=f"演示办件数量（默认 {DEFAULT_CASES}，0 为不生成）",
         )
         parser.add_argument("--reset-cases", action="store_true", help="删除已有办件后重新生成演示办件")
+        parser.add_argument(
+            "--tickets",
+            type=int,
+            default=DEFAULT_TICKETS,
+            metavar="N",
+            help=f"12345 演示工单数量（默认 {DEFAULT_TICKETS}）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         quiet: bool = options["quiet"]
@@ -399,25 +410,37 @@ class Command(BaseCommand):
                 suffix = f"；{detail}" if detail else ""
                 say(f"[{number}/{STEPS}] {label} … 完成（新增 {created}，共 {total}{suffix}）")
         if options["reset_cases"]:
-            BundleCase.objects.all().delete()  # their child links protect the cases
+            # What hangs off the cases goes first: bundle links and reviews protect them.
+            BundleCase.objects.all().delete()
+            Rectification.objects.all().delete()
+            Review.objects.all().delete()
+        number = len(steps)
+        today = clock.today()
+
+        def step(label: str, detail: str) -> None:
+            nonlocal number
+            number += 1
+            say(f"[{number}/{STEPS}] {label} … 完成（{detail}）")
+
         # Cases are written in batches after the catalogue is committed (see zhengwu/cases/demo_data.py).
         cases = demo_cases_generate(
-            count=max(options["cases"], 0), today=clock.today(), reset=options["reset_cases"], progress=say
+            count=max(options["cases"], 0), today=today, reset=options["reset_cases"], progress=say
         )
         detail = "已有办件，未重新生成" if cases.skipped else cases.detail()
-        say(
-            f"[{STEPS - 3}/{STEPS}] 演示办件 … 完成（新增 {cases.created}，共 {cases.existing + cases.created}；{detail}）"
-        )
+        step("演示办件", f"新增 {cases.created}，共 {cases.existing + cases.created}；{detail}")
+        wanted = options["cases"] > 0
         # 一件事 and 跨域通办 cases go through the services, after the bulk cases (see bundles/demo_cases.py).
-        if options["cases"] > 0:
-            more = demo_bundle_cases(today=clock.today(), progress=say)
-            say(f"[{STEPS - 2}/{STEPS}] 一件事与跨域通办办件 … 完成（{more.detail()}）")
+        more = demo_bundle_cases(today=today, progress=say) if wanted else None
+        step("一件事与跨域通办办件", more.detail() if more else "未生成办件，跳过")
+        reviews = demo_reviews_generate(today, progress=say) if wanted else 0
+        step("好差评与差评整改", f"新增评价 {reviews:,} 条" if reviews else "已有评价或未生成办件，跳过")
+        count = max(options["tickets"], 0)
+        tickets = demo_tickets_generate(today=today, count=count, progress=say) if wanted and count else 0
+        step("12345 工单", f"新增工单 {tickets:,} 件" if tickets else "已有工单或未生成办件，跳过")
         # The bulk cases bypass the services, so the metric rollups are rebuilt from the tables.
-        rebuilt = metrics_rebuild(progress=None)
-        say(f"[{STEPS - 1}/{STEPS}] 效能指标日汇总 … 完成（{rebuilt.detail()}）")
-        if options["cases"] > 0:
-            entries = demo_entries_generate(period=str(clock.today().year))
-            say(f"[{STEPS}/{STEPS}] 考核人工录入（等次评定、加减分） … 完成（{entries.detail()}）")
+        step("效能指标日汇总", metrics_rebuild(progress=None).detail())
+        entries = demo_entries_generate(period=str(today.year)).detail() if wanted else "未生成办件，跳过"
+        step("考核人工录入（等次评定、加减分）", entries)
         say(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         if not quiet:
             self._print_accounts(loader.accounts, password)

@@ -1,0 +1,320 @@
+"""`/api/v1/tickets/…`: 12345 tickets for staff (scoped list, create, detail, one POST per action) and the
+public progress query by number + query code. Included by zhengwu/api/urls.py (`urlpatterns` below)."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from zhengwu.api.serializers import ErrorSerializer
+from zhengwu.common import clock
+from zhengwu.common.api import Pagination
+from zhengwu.common.errors import DomainError, NotFound
+from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
+from zhengwu.hotline import choices as c
+from zhengwu.hotline import selectors, services
+from zhengwu.organization.models import Department, Region
+
+TAG = "12345热线"
+TAG_PUBLIC = "公开查询"
+
+
+class IsStaff(permissions.BasePermission):
+    message = "仅限工作人员使用。"
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and not request.user.applicant_id)
+
+
+STAFF = [permissions.IsAuthenticated, IsStaff]
+
+
+class TicketListSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="工单编号")
+    title = serializers.CharField(help_text="标题")
+    channel = serializers.CharField(help_text="渠道")
+    category = serializers.CharField(help_text="类别")
+    urgency = serializers.CharField(help_text="紧急程度")
+    status = serializers.CharField(help_text="状态")
+    status_label = serializers.CharField(source="get_status_display", help_text="状态名称")
+    department = serializers.CharField(source="department.name", default=None, help_text="承办单位")
+    received_at = serializers.DateTimeField(help_text="受理时间")
+    sign_due_at = serializers.DateTimeField(allow_null=True, help_text="签收时限")
+    finish_due_at = serializers.DateTimeField(allow_null=True, help_text="办结时限（含已批准的延期）")
+    sign_overdue = serializers.BooleanField(help_text="签收超期")
+    finish_overdue = serializers.BooleanField(help_text="办结超期")
+
+
+class TicketDetailSerializer(TicketListSerializer):
+    content = serializers.CharField(help_text="诉求内容")
+    topic = serializers.CharField(help_text="诉求主题")
+    region = serializers.CharField(source="region.name", help_text="诉求区划")
+    location = serializers.CharField(help_text="诉求地点")
+    caller = serializers.SerializerMethodField(help_text="来电人：承办单位看到脱敏信息，保密件不显示")
+    reply = serializers.CharField(help_text="答复内容")
+    satisfaction = serializers.CharField(help_text="回访满意度")
+    extension_state = serializers.CharField(help_text="延期状态")
+    parent = serializers.CharField(source="parent.number", default=None, help_text="并入的主单编号")
+    allowed_actions = serializers.SerializerMethodField(help_text="当前用户可执行的操作")
+
+    def get_caller(self, ticket) -> dict[str, str]:
+        return selectors.caller_for(self.context["request"].user, ticket)
+
+    def get_allowed_actions(self, ticket) -> list[str]:
+        return [a.value for a in services.ticket_actions_for(self.context["request"].user, ticket)]
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    channel = serializers.CharField(help_text="渠道：phone（坐席登记来电）或 api（对接系统）")
+    category = serializers.ChoiceField(choices=c.Category.choices, help_text="诉求类别")
+    urgency = serializers.ChoiceField(choices=c.Urgency.choices, default="normal", help_text="紧急程度")
+    region = serializers.CharField(help_text="诉求区划代码（12 位）")
+    title = serializers.CharField(max_length=128, help_text="标题")
+    content = serializers.CharField(help_text="诉求内容")
+    topic = serializers.CharField(required=False, default="", allow_blank=True, help_text="诉求主题")
+    location = serializers.CharField(required=False, default="", allow_blank=True, help_text="诉求地点")
+    caller_name = serializers.CharField(required=False, default="", allow_blank=True, help_text="来电人")
+    caller_phone = serializers.CharField(required=False, default="", allow_blank=True, help_text="联系电话")
+    confidential = serializers.BooleanField(default=False, help_text="来电人要求保密")
+
+
+class TicketActionSerializer(serializers.Serializer):
+    department = serializers.IntegerField(required=False, help_text="承办单位编号（派单、改派）")
+    is_complex = serializers.BooleanField(required=False, default=False, help_text="复杂件（派单）")
+    complex_reason = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="复杂件理由"
+    )
+    reply = serializers.CharField(required=False, default="", allow_blank=True, help_text="答复内容")
+    reason = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="退单理由代码或延期理由"
+    )
+    note = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="说明、依据或回访记录"
+    )
+    amount = serializers.IntegerField(required=False, default=0, help_text="延期时长（工作日或分钟）")
+    comment = serializers.CharField(required=False, default="", allow_blank=True, help_text="意见")
+    satisfaction = serializers.CharField(required=False, default="", allow_blank=True, help_text="满意度")
+    resolved = serializers.BooleanField(required=False, default=False, help_text="是否解决（回访）")
+    evaluation = serializers.CharField(required=False, default="", allow_blank=True, help_text="评价意见")
+    master = serializers.CharField(required=False, default="", allow_blank=True, help_text="主单编号（并单）")
+
+
+class TicketProgressSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="工单编号")
+    title = serializers.CharField(help_text="标题")
+    status = serializers.CharField(help_text="状态")
+    status_label = serializers.CharField(source="get_status_display", help_text="状态名称")
+    department = serializers.CharField(source="department.name", default=None, help_text="承办单位")
+    received_at = serializers.DateTimeField(help_text="受理时间")
+    finish_due_at = serializers.DateTimeField(allow_null=True, help_text="办结时限")
+    reply = serializers.CharField(help_text="答复内容（答复后）")
+
+
+class TicketProgressQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="工单编号")
+    query_code = serializers.CharField(help_text="查询码")
+
+
+NUMBER = OpenApiParameter(
+    "number", str, OpenApiParameter.PATH, description="工单编号，如 RX-430903-20260930-000001"
+)
+
+
+class TicketListView(generics.ListAPIView):
+    permission_classes = STAFF
+    serializer_class = TicketListSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        params = self.request.query_params
+        status_ = params.get("status", "")
+        return selectors.ticket_list(
+            user=self.request.user,
+            status=status_ if status_ in c.TicketStatus.values else "",
+            search=(params.get("q") or "")[:40],
+            view="queue" if params.get("view") == "queue" else "",
+        )
+
+    @extend_schema(
+        tags=[TAG],
+        summary="工单列表",
+        description="热线中心看到本中心区划的工单；承办单位只看到派给本单位的工单。",
+        parameters=[
+            OpenApiParameter("status", str, enum=list(c.TicketStatus.values), description="状态"),
+            OpenApiParameter("q", str, description="编号、标题或主题"),
+            OpenApiParameter("view", str, enum=["queue"], description="queue：只看派给本单位的"),
+        ],
+        responses={200: TicketListSerializer(many=True), 403: ErrorSerializer},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="登记工单",
+        description="坐席登记来电（channel=phone）或对接系统推送诉求（channel=api）。",
+        request=TicketCreateSerializer,
+        responses={201: TicketDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = TicketCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if values["channel"] not in ("phone", "api"):
+            raise DomainError(
+                "invalid", "渠道只能是 phone 或 api。", {"channel": ["渠道只能是 phone 或 api。"]}
+            )
+        region = Region.objects.filter(code=values.pop("region")).first()
+        if region is None:
+            raise DomainError("invalid", "诉求区划不存在。", {"region": ["请填写 12 位区划代码。"]})
+        ticket = services.ticket_create(**values, region=region, agent=request.user, now=clock.now())
+        body = TicketDetailSerializer(ticket, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TicketDetailView(APIView):
+    permission_classes = STAFF
+
+    @extend_schema(
+        tags=[TAG],
+        summary="工单详情",
+        description="工单内容、时限、来电人（按权限脱敏）和当前用户可执行的操作。",
+        parameters=[NUMBER],
+        responses={200: TicketDetailSerializer, 404: ErrorSerializer},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        ticket = selectors.ticket_get_for_user(request.user, number)
+        return Response(TicketDetailSerializer(ticket, context={"request": request}).data)
+
+
+def _run(request: Request, ticket, action: str, data: dict):
+    actor, now = request.user, clock.now()
+    common = {"ticket": ticket, "actor": actor, "now": now}
+
+    def department():
+        return Department.objects.select_related("region").filter(pk=data.get("department") or 0).first()
+
+    handlers = {
+        "dispatch": lambda: services.ticket_dispatch(
+            **common,
+            department=department(),
+            is_complex=data["is_complex"],
+            complex_reason=data["complex_reason"],
+        ),
+        "answer_directly": lambda: services.ticket_answer_directly(**common, reply=data["reply"]),
+        "sign": lambda: services.ticket_sign(**common),
+        "return": lambda: services.ticket_return(**common, reason=data["reason"], note=data["note"]),
+        "accept_return": lambda: services.ticket_accept_return(
+            **common, department=department(), comment=data["comment"]
+        ),
+        "reject_return": lambda: services.ticket_reject_return(**common, comment=data["comment"]),
+        "start": lambda: services.ticket_start(**common),
+        "request_extension": lambda: services.ticket_request_extension(
+            **common, amount=data["amount"], reason=data["reason"]
+        ),
+        "approve_extension": lambda: services.ticket_approve_extension(**common, comment=data["comment"]),
+        "reject_extension": lambda: services.ticket_reject_extension(**common, comment=data["comment"]),
+        "reply": lambda: services.ticket_reply(**common, reply=data["reply"]),
+        "close": lambda: services.ticket_close(**common, comment=data["comment"]),
+        "call_back": lambda: services.ticket_call_back(
+            **common, satisfaction=data["satisfaction"], resolved=data["resolved"], note=data["note"]
+        ),
+        "evaluate": lambda: services.ticket_evaluate(**common, evaluation=data["evaluation"]),
+        "reopen": lambda: services.ticket_reopen(**common, comment=data["comment"]),
+        "merge": lambda: services.ticket_merge(
+            **common, master=selectors.ticket_get_for_user(actor, data["master"])
+        ),
+    }
+    return handlers[action]()
+
+
+ACTIONS = [a.value for a in Action if a != Action.CHASE]
+
+
+def _action_view(action: str) -> type[APIView]:
+    class TicketActionView(APIView):
+        permission_classes = STAFF
+
+        @extend_schema(
+            tags=[TAG],
+            operation_id=f"ticket_action_{action}",
+            summary=f"工单操作：{ACTION_LABELS[Action(action)]}",
+            description="按工单状态表执行一步；不允许的操作返回 400，并发冲突返回 409。",
+            parameters=[NUMBER],
+            request=TicketActionSerializer,
+            responses={
+                200: TicketDetailSerializer,
+                400: ErrorSerializer,
+                403: ErrorSerializer,
+                404: ErrorSerializer,
+                409: OpenApiResponse(ErrorSerializer, description="已被他人处理"),
+            },
+        )
+        def post(self, request: Request, number: str) -> Response:
+            ticket = selectors.ticket_get_for_user(request.user, number)
+            data = TicketActionSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            ticket = _run(request, ticket, action, dict(data.validated_data))
+            try:
+                ticket = selectors.ticket_get_for_user(request.user, number)
+            except NotFound:
+                return Response({"number": number, "status": ticket.status})
+            return Response(TicketDetailSerializer(ticket, context={"request": request}).data)
+
+    TicketActionView.__name__ = f"TicketAction_{action}"
+    return TicketActionView
+
+
+class TicketProgressThrottle(SimpleRateThrottle):
+    """At most 30 progress queries a minute from one address."""
+
+    scope = "ticket_progress"
+    rate = "30/min"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TicketProgressView(APIView):
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [TicketProgressThrottle]
+
+    @extend_schema(
+        tags=[TAG_PUBLIC],
+        operation_id="ticket_progress",
+        summary="12345工单进度查询",
+        description="凭工单编号和查询码免登录查询状态、承办单位和答复；不含来电人信息。编号或查询码不对一律 404。",
+        parameters=[TicketProgressQuerySerializer],
+        responses={
+            200: TicketProgressSerializer,
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = TicketProgressQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        ticket = selectors.ticket_progress(**query.validated_data)
+        return Response(TicketProgressSerializer(ticket).data)
+
+
+urlpatterns = [
+    path("v1/tickets/", TicketListView.as_view(), name="ticket_list"),
+    path("v1/tickets/progress/", TicketProgressView.as_view(), name="ticket_progress"),
+    path("v1/tickets/<str:number>/", TicketDetailView.as_view(), name="ticket_detail"),
+    *(
+        path(
+            f"v1/tickets/<str:number>/actions/{action}/",
+            _action_view(action).as_view(),
+            name=f"ticket_action_{action}",
+        )
+        for action in ACTIONS
+    ),
+]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -49,11 +49,16 @@ class Result:
     children: int = 0
     cross_region: int = 0
     failed: int = 0
+    reasons: list[str] = field(default_factory=list)
 
     def detail(self) -> str:
         return (
             f"一件事办件 {self.bundle_cases} 件（子办件 {self.children} 件），跨域通办办件 {self.cross_region} 件"
-            + (f"，{self.failed} 件未能生成" if self.failed else "")
+            + (
+                f"，{self.failed} 件未能生成（{'；'.join(sorted(set(self.reasons))[:3])}）"
+                if self.failed
+                else ""
+            )
         )
 
 
@@ -86,17 +91,23 @@ class _Staff:
 
 
 def _applicant(rng: random.Random, region_code: str, n: int) -> Applicant:
+    """A new demo applicant; a random ID number already registered under another name is drawn again."""
     from zhengwu.cases.demo_data import _id_number, _person_name, _phone
 
     # Functional zones have internal codes (4309G1…): their residents carry the city's code.
     region6 = region_code[:6] if region_code[:6].isdigit() else region_code[:4] + "00"
-    return applicant_register(
-        kind="person",
-        name=_person_name(rng),
-        id_number=_id_number(rng, region6),
-        phone=_phone(rng),
-        today=dt.date(2026, 1, 5),
-    )
+    for _attempt in range(10):
+        try:
+            return applicant_register(
+                kind="person",
+                name=_person_name(rng),
+                id_number=_id_number(rng, region6),
+                phone=_phone(rng),
+                today=dt.date(2026, 1, 5),
+            )
+        except DomainError:
+            continue
+    raise DomainError("no_applicant", "未能生成不重复的演示申请人。")
 
 
 def _run_child(case: Case, staff: _Staff, day: dt.date, *, deliver: bool) -> None:
@@ -241,8 +252,9 @@ def demo_bundle_cases(*, today: dt.date, progress: Callable[[str], None] | None 
                     first = len(workdays) - rng.randrange(3, 9) if fate != "intake" else len(workdays) - 1
                 try:
                     bundle_case = _one(bundle, fate, staff, rng, workdays[first:], n)
-                except DomainError:
+                except DomainError as error:
                     result.failed += 1
+                    result.reasons.append(f"{bundle.name}：{error.message}")
                     continue
                 result.bundle_cases += 1
                 result.children += bundle_case.children.count()

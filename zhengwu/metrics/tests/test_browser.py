@@ -1,6 +1,7 @@
-"""效能监督 in Debian's Chromium (Playwright): the city supervisor opens the dashboard, sees the ranking
-chart, drills from a county's overdue count to the overdue case, and downloads the table as Excel.
-Screenshots: test-artifacts/screenshots/dashboard.png, dashboard-drill.png."""
+"""效能监督 and 考核 in Debian's Chromium (Playwright), the journey of issue 6: the city supervisor opens the
+dashboard, sees the ranking chart, drills from a county's overdue count to the overdue case, downloads the
+table as Excel, then runs the 益阳 2020 assessment over the same data and downloads the 考核计分表.
+Screenshots: test-artifacts/screenshots/dashboard.png, dashboard-drill.png, dashboard-assessment.png."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ pytestmark = [
 ]
 
 
-def test_the_supervisor_drills_from_a_countys_overdue_count_to_the_case_and_downloads_the_table(
+def test_the_supervisor_drills_from_an_overdue_count_to_the_case_then_runs_the_assessment_and_downloads_both(
     live_server, desk, tmp_path
 ):
     city = Region.objects.create(code="430900000000", name="益阳市", level=RegionLevel.CITY)
@@ -85,3 +86,24 @@ def test_the_supervisor_drills_from_a_countys_overdue_count_to_the_case_and_down
         assert sheet["A2"].value == "区划"
         names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
         assert names == ["赫山区", "南县"]
+
+        # The same figures feed the assessment: 赫山区's overdue case costs it points, traced to the case.
+        page.click("header >> text=考核")
+        page.wait_for_url(f"{base}/workbench/assessment/")
+        page.select_option("select[name=scheme]", "yiyang-2020")
+        page.fill("input[name=period]", "2026")
+        page.select_option("select[name=units]", "region")
+        page.click("button:has-text('计算')")
+        page.wait_for_url("**/workbench/assessment/evaluations/*/")
+        ranking = page.locator(".ranking-table").inner_text()
+        assert "赫山区" in ranking and "南县" in ranking
+        page.click("summary:has-text('赫山区')")
+        assert page.locator(f"a[href='/workbench/cases/{late.number}/']").count() >= 1
+        page.screenshot(path=str(SHOTS / "dashboard-assessment.png"), full_page=True)
+        with page.expect_download() as scoresheet:
+            page.click("a:has-text('下载计分表')")
+        target = tmp_path / "scoresheet.xlsx"
+        scoresheet.value.save_as(target)
+        sheet = load_workbook(target).worksheets[0]
+        assert [c.value for c in sheet[3]][:3] == ["排名", "单位", "单位类型"]
+        assert {sheet.cell(row=r, column=2).value for r in (4, 5)} == {"赫山区", "南县"}

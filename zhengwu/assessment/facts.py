@@ -50,6 +50,7 @@ from zhengwu.domain import scoring
 from zhengwu.domain.metrics import Period
 from zhengwu.hotline.selectors import HOTLINE_FACTS, hotline_facts
 from zhengwu.metrics.selectors import Unit, unit_counts, unit_metrics
+from zhengwu.organization.models import Department
 from zhengwu.reviews.selectors import REVIEW_FACTS, review_facts
 
 HUNDRED = Decimal(100)
@@ -165,17 +166,6 @@ class UnitFactsBundle:
     notes: list[dict[str, str]]
 
 
-def _unit_filter(units: Sequence[Unit], prefix: str = "department__") -> Q:
-    q = Q(pk__in=[])
-    departments = [u.pk for u in units if u.kind == "department"]
-    if departments:
-        q |= Q(**{f"{prefix}id__in": departments})
-    for unit in units:
-        if unit.kind == "region":
-            q |= Q(**{f"{prefix}region__path__startswith": unit.path})
-    return q
-
-
 # How many case numbers each counted card fact lists as its evidence; the count itself is the total.
 EVIDENCE_LIMIT = 100
 CARD_COUNTERS: Mapping[str, str] = {
@@ -199,6 +189,30 @@ class CardFacts:
     occurrences: dict[str, dict[str, list[scoring.Occurrence]]]
 
 
+def _departments_of(units: Sequence[Unit]) -> dict[str, list[int]]:
+    """{unit key: its department ids} (a region's subtree, or the department itself), in one query."""
+    regions = [u for u in units if u.kind == "region"]
+    rows = (
+        list(Department.objects.filter(_any_path(u.path for u in regions)).values_list("pk", "region__path"))
+        if regions
+        else []
+    )
+    out: dict[str, list[int]] = {}
+    for unit in units:
+        if unit.kind == "department":
+            out[unit.key] = [unit.pk]
+        else:
+            out[unit.key] = [pk for pk, path in rows if path.startswith(unit.path)]
+    return out
+
+
+def _any_path(paths) -> Q:
+    q = Q(pk__in=[])
+    for path in set(paths):
+        q |= Q(region__path__startswith=path)
+    return q
+
+
 def card_occurrences(units: Sequence[Unit], period: Period) -> CardFacts:
     """{unit key: {cards.red / cards.yellow / cases.overdue: …}}: the totals are the metric counters
     (`cards_red`, `cards_yellow`, `overdue` — the same non-voided cards, by responsible department and
@@ -211,14 +225,16 @@ def card_occurrences(units: Sequence[Unit], period: Period) -> CardFacts:
     }
     occurrences: dict[str, dict[str, list[scoring.Occurrence]]] = {u.key: {} for u in units}
     base = Card.objects.filter(issued_on__range=(period.start, period.end), voided=False)
+    departments = _departments_of(units)
     for unit in units:
         for key, where in CARD_ROWS.items():
             if not totals[unit.key][key]:
                 occurrences[unit.key][key] = []
                 continue
             rows = (
-                base.filter(where)
-                .filter(_unit_filter([unit]))
+                base.filter(
+                    where, department_id__in=departments[unit.key]
+                )  # the (department, issued_on) index
                 .values_list("rule", "case__number", "issued_on")
                 .order_by("issued_on", "id")[:EVIDENCE_LIMIT]
             )

@@ -4,7 +4,7 @@ public progress query by number + query code. Included by zhengwu/api/urls.py (`
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
 from zhengwu.hotline import choices as c
 from zhengwu.hotline import selectors, services
+from zhengwu.hotline.access import acts_for_centre
 from zhengwu.organization.models import Department, Region
 
 TAG = "12345热线"
@@ -50,6 +51,20 @@ class TicketListSerializer(serializers.Serializer):
     finish_overdue = serializers.BooleanField(help_text="办结超期")
 
 
+class SplitChildSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="子单编号")
+    department = serializers.CharField(source="department.name", default=None, help_text="承办单位")
+    status = serializers.CharField(help_text="状态")
+    status_label = serializers.CharField(source="get_status_display", help_text="状态名称")
+    finish_due_at = serializers.DateTimeField(allow_null=True, help_text="办结时限")
+    reply = serializers.CharField(help_text="答复内容")
+
+
+class SplitPartSerializer(serializers.Serializer):
+    department = serializers.IntegerField(help_text="承办单位编号")
+    content = serializers.CharField(allow_blank=True, help_text="交给该单位办理的诉求内容")
+
+
 class TicketDetailSerializer(TicketListSerializer):
     content = serializers.CharField(help_text="诉求内容")
     topic = serializers.CharField(help_text="诉求主题")
@@ -60,10 +75,23 @@ class TicketDetailSerializer(TicketListSerializer):
     satisfaction = serializers.CharField(help_text="回访满意度")
     extension_state = serializers.CharField(help_text="延期状态")
     parent = serializers.CharField(source="parent.number", default=None, help_text="并入的主单编号")
+    split_parent = serializers.CharField(
+        source="split_parent.number", default=None, help_text="拆单：本子单拆自的主单编号"
+    )
+    split_children = serializers.SerializerMethodField(
+        help_text="拆单：主单的子单（仅热线中心可见；承办单位只看到派给本单位的子单）"
+    )
     allowed_actions = serializers.SerializerMethodField(help_text="当前用户可执行的操作")
 
     def get_caller(self, ticket) -> dict[str, str]:
         return selectors.caller_for(self.context["request"].user, ticket)
+
+    @extend_schema_field(SplitChildSerializer(many=True))
+    def get_split_children(self, ticket) -> list[dict]:
+        if not acts_for_centre(self.context["request"].user, ticket):
+            return []
+        children = ticket.split_children.select_related("department").order_by("pk")
+        return SplitChildSerializer(children, many=True).data
 
     def get_allowed_actions(self, ticket) -> list[str]:
         return [a.value for a in services.ticket_actions_for(self.context["request"].user, ticket)]
@@ -102,6 +130,9 @@ class TicketActionSerializer(serializers.Serializer):
     resolved = serializers.BooleanField(required=False, default=False, help_text="是否解决（回访）")
     evaluation = serializers.CharField(required=False, default="", allow_blank=True, help_text="评价意见")
     master = serializers.CharField(required=False, default="", allow_blank=True, help_text="主单编号（并单）")
+    parts = SplitPartSerializer(
+        many=True, required=False, default=list, help_text="拆单：每个承办单位一项（至少两项，单位不能重复）"
+    )
 
 
 class TicketProgressSerializer(serializers.Serializer):
@@ -199,6 +230,11 @@ def _run(request: Request, ticket, action: str, data: dict):
     def department():
         return Department.objects.select_related("region").filter(pk=data.get("department") or 0).first()
 
+    def parts():
+        rows = data.get("parts") or []
+        found = Department.objects.select_related("region").in_bulk({row["department"] for row in rows})
+        return [(found.get(row["department"]), row["content"]) for row in rows]
+
     handlers = {
         "dispatch": lambda: services.ticket_dispatch(
             **common,
@@ -229,6 +265,7 @@ def _run(request: Request, ticket, action: str, data: dict):
         "merge": lambda: services.ticket_merge(
             **common, master=selectors.ticket_get_for_user(actor, data["master"])
         ),
+        "split": lambda: services.ticket_split(**common, parts=parts(), comment=data["comment"]),
     }
     return handlers[action]()
 

@@ -35,7 +35,7 @@ class MetricDefinitionSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="指标名称")
     unit = serializers.CharField(help_text="单位：件、张、%、工作日")
     direction = serializers.CharField(help_text="higher：越高越好；lower：越低越好")
-    group = serializers.CharField(help_text="分组：办件、事项、一件事")
+    group = serializers.CharField(help_text="分组：办件、事项、一件事、好差评、12345")
     doc = serializers.CharField(help_text="口径说明")
 
 

@@ -4,12 +4,17 @@ The closed loop 受理 → 派单 → 签收 → 办理 → 答复 → 办结 �
 直办 (answered on the call and closed), 退单 → 改派 (the centre accepts a return and re-dispatches
 with new clocks) or 驳回退单 (back to the unit, clocks unchanged), 延期 (once, approved by the
 centre), 并单 (a duplicate attaches to a master and closes as `merged`, copying its outcome; its
-caller still gets a call-back), 重办 (a confirmed 未解决/不满意 reopens the ticket with a new
-finish clock) and 督办 (a chase that keeps the status).
+caller still gets a call-back), 拆单 (a received or returned appeal that concerns several
+departments is split into child tickets, one per department, each dispatched with its own clocks;
+the parent waits in `split` as the caller's single point and moves to `replied` with a combined
+reply once every child is replied or closed, then closes and is called back like any ticket; the
+children are never called back themselves), 重办 (a confirmed 未解决/不满意 reopens the ticket with a
+new finish clock) and 督办 (a chase that keeps the status).
 
 `TRANSITIONS[(status, action)]` is the status after `action`; a pair not in the table is refused,
 whatever the caller's role. Who may act (centre or handling unit), the sign-for window of a
-return, "once" for an extension and the merge master's own state are checked by the services.
+return, "once" for an extension, the merge master's own state, the parts of a split and "every
+child replied" before a split parent's `reply` (a system step) are checked by the services.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ class Status(StrEnum):
     CALLED_BACK = "called_back"
     EVALUATED = "evaluated"
     MERGED = "merged"
+    SPLIT = "split"
 
 
 STATUS_LABELS: Final[Mapping[Status, str]] = {
@@ -51,6 +57,7 @@ STATUS_LABELS: Final[Mapping[Status, str]] = {
     Status.CALLED_BACK: "已回访",
     Status.EVALUATED: "已评价",
     Status.MERGED: "已并单",
+    Status.SPLIT: "已拆单",
 }
 
 
@@ -71,6 +78,7 @@ class Action(StrEnum):
     EVALUATE = "evaluate"
     REOPEN = "reopen"
     MERGE = "merge"
+    SPLIT = "split"
     CHASE = "chase"
 
 
@@ -91,6 +99,7 @@ ACTION_LABELS: Final[Mapping[Action, str]] = {
     Action.EVALUATE: "评价",
     Action.REOPEN: "重办",
     Action.MERGE: "并单",
+    Action.SPLIT: "拆单",
     Action.CHASE: "督办",
 }
 
@@ -129,11 +138,17 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Status]] = {
     (S.CALLED_BACK, A.REOPEN): S.REDO,
     # 并单: a duplicate not yet replied to attaches to a master.
     **{(status, A.MERGE): S.MERGED for status in (S.RECEIVED, *AT_UNIT, S.RETURNED)},
+    # 拆单: an appeal at the centre (received, or returned by a unit) that concerns several departments
+    # becomes one child ticket per department; the parent keeps no clocks of its own and is replied
+    # (with the children's answers combined) when the last child is replied or closed.
+    **{(status, A.SPLIT): S.SPLIT for status in (S.RECEIVED, S.RETURNED)},
+    (S.SPLIT, A.REPLY): S.REPLIED,
     # 督办: a chase keeps the status.
     **{(status, A.CHASE): status for status in AT_UNIT},
 }
 
-# No unit works on a ticket in these statuses any more: its clocks are stopped.
+# No unit works on a ticket in these statuses any more: its clocks are stopped. (A `split` parent
+# has no clocks either, but it is not finished: it waits for its children.)
 FINISHED: Final = frozenset({S.DIRECT, S.REPLIED, S.CLOSED, S.CALLED_BACK, S.EVALUATED, S.MERGED})
 # The ticket is waiting for the dispatch centre (not for a unit).
 AT_CENTRE: Final = frozenset({S.RECEIVED, S.RETURNED, S.REPLIED})

@@ -20,7 +20,13 @@ period unless stated"):
   and their working days end to end.
 
 Catalogue counters (published items, by depth, visits and limits) are a snapshot at the period's end.
-Metrics of other modules (好差评, 12345) register themselves with `register` as those modules land.
+
+Metrics of other modules (好差评, 12345) are *provided*: their formulas do not add up over days (a call-
+back rate, a rectification rate due by a date), so the module computes them from its own tables for a
+set of units and a period. Their definitions live here (`REVIEW_METRICS`, `HOTLINE_METRICS`, with
+`provided=True` and no counters); each module registers them together with its provider function
+(`zhengwu.metrics.providers.register_provider`) from its app's `ready()`. `compute` gives None for a
+provided metric: its value comes only from the provider.
 """
 
 from __future__ import annotations
@@ -97,9 +103,12 @@ class Metric:
     direction: Direction = Direction.HIGHER
     doc: str = ""
     group: str = "办件"
+    provided: bool = False  # computed by its module's provider, not from counters
 
     @property
     def counters(self) -> tuple[str, ...]:
+        if self.provided:
+            return ()
         return (self.numerator,) if self.denominator is None else (self.numerator, self.denominator)
 
 
@@ -108,7 +117,10 @@ def _q(value: Decimal) -> Decimal:
 
 
 def compute(metric: Metric, counts: Mapping[str, int | Decimal]) -> Decimal | None:
-    """The metric's value from summed counters (missing counters are 0); None when undefined."""
+    """The metric's value from summed counters (missing counters are 0); None when undefined (and
+    always for a provided metric, which has no counters)."""
+    if metric.provided:
+        return None
     top = Decimal(counts.get(metric.numerator, 0))
     if metric.kind == Kind.COUNT:
         return top
@@ -359,6 +371,126 @@ def evaluate(
     """{metric code: value} for `codes` (every registered metric by default)."""
     full = with_derived(counts)
     return {code: compute(METRICS[code], full) for code in (codes or list(METRICS))}
+
+
+# -- provided metrics (好差评, 12345) ----------------------------------------------------------------
+
+
+def provided_metric(
+    code: str,
+    name: str,
+    *,
+    unit: str = "%",
+    direction: Direction = Direction.HIGHER,
+    group: str,
+    doc: str,
+) -> Metric:
+    """A metric its module computes (a percentage with two decimals, or a count when `unit` is not %)."""
+    kind = Kind.RATIO if unit == "%" else Kind.COUNT
+    return Metric(code, name, kind, "", unit=unit, direction=direction, doc=doc, group=group, provided=True)
+
+
+_REVIEWS = "好差评"
+_HOTLINE = "12345"
+_VOID = "撤销（申诉成立）的评价不计入分子和分母"
+
+# DOMAIN §6; the module's figures are those of `zhengwu.reviews.selectors.review_stats`.
+REVIEW_METRICS: Final[tuple[Metric, ...]] = (
+    provided_metric(
+        "reviews_count", "评价数", unit="条", group=_REVIEWS, doc=f"评价日期在期间内的评价数，{_VOID}"
+    ),
+    provided_metric(
+        "reviews_active_rate",
+        "主动评价率",
+        group=_REVIEWS,
+        doc=f"评价数 ÷ 期间办结（作出决定）的办件数；{_VOID}",
+    ),
+    provided_metric(
+        "reviews_good_rate",
+        "好评率",
+        group=_REVIEWS,
+        doc=f"评为 5、4、3 分（非常满意、满意、基本满意）的评价 ÷ 评价数；{_VOID}",
+    ),
+    provided_metric(
+        "reviews_bad",
+        "差评数",
+        unit="条",
+        direction=Direction.LOWER,
+        group=_REVIEWS,
+        doc=f"评为 2、1 分的评价数，按评价日期；{_VOID}",
+    ),
+    provided_metric(
+        "reviews_rectified_rate",
+        "差评整改率",
+        group=_REVIEWS,
+        doc="期间的差评中在整改期限（评价后 15 个工作日）内反馈的 ÷ 已到期（期限不晚于期末与今日中较早者）或已反馈的差评",
+    ),
+    provided_metric(
+        "reviews_callback_rate",
+        "实名差评回访率",
+        group=_REVIEWS,
+        doc="期间的实名差评中已回访的 ÷ 已办结（closed）的实名差评；匿名差评不能回访，不计入",
+    ),
+)
+
+# DOMAIN §7; the module's figures are those of `zhengwu.hotline.selectors.ticket_kpis`. A region counts
+# its subtree's tickets, a department the tickets dispatched to it.
+HOTLINE_METRICS: Final[tuple[Metric, ...]] = (
+    provided_metric(
+        "hotline_tickets",
+        "工单量",
+        unit="件",
+        group=_HOTLINE,
+        doc="受理时间在期间内的12345工单数（含并单；拆单的子单计入各承办单位，区划只计来电人的主单）",
+    ),
+    provided_metric(
+        "hotline_direct_rate",
+        "直接办结率",
+        group=_HOTLINE,
+        doc="坐席直接答复办结的工单 ÷ 受理的工单（不含并单）",
+    ),
+    provided_metric(
+        "hotline_sign_ontime_rate",
+        "按时签收率",
+        group=_HOTLINE,
+        doc="首次派单在期间内、在签收时限内签收的工单 ÷ 首次派单在期间内的工单",
+    ),
+    provided_metric(
+        "hotline_ontime_rate",
+        "按时办结率",
+        group=_HOTLINE,
+        doc="办结时限（含批准的延期）在期间内且按时答复的工单 ÷ 办结时限在期间内的工单",
+    ),
+    provided_metric(
+        "hotline_return_rate",
+        "退单率",
+        direction=Direction.LOWER,
+        group=_HOTLINE,
+        doc="首次派单在期间内、至少退单一次的工单 ÷ 首次派单在期间内的工单",
+    ),
+    provided_metric(
+        "hotline_redo_rate",
+        "重办率",
+        direction=Direction.LOWER,
+        group=_HOTLINE,
+        doc="期间办结的派单工单中重办过的 ÷ 期间办结的派单工单（拆单只计主单）",
+    ),
+    provided_metric(
+        "hotline_callback_rate",
+        "回访率",
+        group=_HOTLINE,
+        doc="期间办结、来电人未谢绝回访的工单中已回访的 ÷ 期间办结、应回访的工单",
+    ),
+    provided_metric(
+        "hotline_satisfaction_rate",
+        "满意率",
+        group=_HOTLINE,
+        doc="期间的回访中“满意”和“基本满意” ÷ 期间的回访次数（重办前的不满意回访仍计入）",
+    ),
+    provided_metric(
+        "hotline_resolution_rate", "解决率", group=_HOTLINE, doc="期间的回访中“已解决” ÷ 期间的回访次数"
+    ),
+)
 
 
 # -- periods ---------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Only `zhengwu.hotline.services` writes these tables. A ticket's status moves through the table of
 `zhengwu.domain.hotline_flow`, guarded by `version`; its sign-for and finish due moments come from
-`zhengwu.domain.sla` at each (re-)dispatch and are materialised here for indexing.
+`zhengwu.domain.sla` at each (re-)dispatch and are materialised here for indexing. Two self-links:
+`parent` (并单, a duplicate attached to its master) and `split_parent` (拆单, one child per department
+of an appeal that concerns several).
 """
 
 from __future__ import annotations
@@ -188,6 +190,15 @@ class Ticket(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_children",
+    )
+    split_parent = models.ForeignKey(
+        "self",
+        verbose_name="拆自主单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="split_children",
+        help_text="拆单：按部门拆出的子单指向来电人的主单，主单在全部子单答复后汇总答复、统一回访",
     )
     called_back_at = models.DateTimeField("回访时间", null=True, blank=True)
     satisfaction = models.CharField("满意度", max_length=16, choices=c.Satisfaction.choices, blank=True)

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from zhengwu.common.errors import NotFound
 from zhengwu.domain.hotline_flow import Status
@@ -48,7 +48,10 @@ def ticket_list(
         qs = qs.filter(status=Status.REPLIED)
     elif board == "call_back":
         qs = qs.filter(
-            status__in=[Status.CLOSED, Status.MERGED], closed_at__isnull=False, call_back_declined=False
+            status__in=[Status.CLOSED, Status.MERGED],
+            closed_at__isnull=False,
+            call_back_declined=False,
+            split_parent__isnull=True,  # split children are called back through their parent
         )
     return qs
 
@@ -56,7 +59,7 @@ def ticket_list(
 def ticket_get_for_user(user, number: str) -> Ticket:
     """The one way an interface fetches a ticket on behalf of a staff member."""
     ticket = (
-        ticket_list(user=user).select_related("parent", "item").filter(number=number).first()
+        ticket_list(user=user).select_related("parent", "split_parent", "item").filter(number=number).first()
         if user.is_authenticated
         else None
     )
@@ -168,7 +171,9 @@ def ticket_kpis(
     replied by the finish due (extensions included) / due in the period; 退单率 = returned at least
     once / dispatched; 重办率 = reopened / closed; 回访率 = called back / closed and due a call-back;
     满意率 = (满意 + 基本满意) / call-backs; 解决率 = resolved / call-backs. Merged duplicates count
-    only in the volumes.
+    only in the volumes. 拆单: a region counts the caller's appeal (the parent) once in its volumes and
+    closes/call-backs, while each child counts for its department (volume, sign-for, finish, return);
+    children are never called back, so they are left out of the closed tickets.
     """
     lo, hi = _local_bounds(start, end)
     qs = Ticket.objects.all()
@@ -177,12 +182,17 @@ def ticket_kpis(
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
     received = qs.filter(received_at__gte=lo, received_at__lt=hi)
+    if department is None:
+        received = received.filter(split_parent__isnull=True)
     by_category = dict(received.values_list("category").annotate(n=Count("id")).order_by("category"))
     by_topic = dict(received.exclude(topic="").values_list("topic").annotate(n=Count("id")).order_by("topic"))
     own = qs.exclude(status=Status.MERGED)
     dispatched = own.filter(first_dispatched_at__gte=lo, first_dispatched_at__lt=hi)
     due = own.filter(finish_due_at__gte=lo, finish_due_at__lt=hi)
-    closed = own.filter(closed_at__gte=lo, closed_at__lt=hi, department__isnull=False)
+    split_parent = Exists(Ticket.objects.filter(split_parent=OuterRef("pk")))
+    closed = own.filter(closed_at__gte=lo, closed_at__lt=hi, split_parent__isnull=True).filter(
+        Q(department__isnull=False) | split_parent
+    )
     # Call-backs are journal rows: a reopened ticket's unsatisfied call-back still counts.
     called = TicketEvent.objects.filter(action="call_back", at__gte=lo, at__lt=hi, ticket__in=qs)
     agg = received.exclude(status=Status.MERGED).aggregate(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +30,9 @@ from zhengwu.workdays.selectors import work_calendar
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_CONTENT = 4000
+MAX_SPLIT_PARTS = 10
+# A split child is done for its parent once replied (or replied and closed by the centre).
+SPLIT_CHILD_DONE = frozenset({Status.REPLIED, Status.CLOSED})
 
 
 class Conflict(DomainError):
@@ -475,7 +478,7 @@ def ticket_reply(*, ticket: Ticket, actor: User, now: dt.datetime, reply: str) -
     _require_unit(actor, ticket)
     reply = _text(reply, "reply", "请填写答复内容。")
     late = ticket.finish_due_at is not None and not sla.on_time(now, ticket.finish_due_at)
-    return _transition(
+    ticket = _transition(
         ticket,
         Action.REPLY,
         actor=actor,
@@ -485,6 +488,9 @@ def ticket_reply(*, ticket: Ticket, actor: User, now: dt.datetime, reply: str) -
         replied_at=now,
         finish_overdue=late,
     )
+    if ticket.split_parent_id is not None:
+        _reply_split_parent(ticket.split_parent_id, now=now)
+    return ticket
 
 
 @transaction.atomic
@@ -495,6 +501,14 @@ def ticket_close(*, ticket: Ticket, actor: User | None, now: dt.datetime, commen
     ticket = _transition(ticket, Action.CLOSE, actor=actor, now=now, comment=comment, closed_at=now)
     children = Ticket.objects.filter(parent=ticket, status=Status.MERGED)
     children.update(reply=ticket.reply, replied_at=ticket.replied_at, closed_at=now, version=F("version") + 1)
+    # 拆单: closing the parent closes the children the centre has not closed one by one.
+    split_children = Ticket.objects.select_for_update(of=("self",)).filter(
+        split_parent=ticket, status=Status.REPLIED
+    )
+    for child in split_children.order_by("pk"):
+        _transition(
+            child, Action.CLOSE, actor=actor, now=now, comment=f"随主单 {ticket.number} 办结", closed_at=now
+        )
     return ticket
 
 
@@ -511,6 +525,8 @@ def ticket_call_back(
     """回访: the caller's satisfaction (满意 / 基本满意 / 不满意) and whether the matter is resolved."""
     ticket = _locked(ticket, Action.CALL_BACK)
     _require_centre(actor, ticket)
+    if ticket.split_parent_id is not None:
+        raise DomainError("invalid", "拆单的子单不单独回访，请回访主单的来电人。")
     if ticket.status == Status.MERGED and ticket.closed_at is None:
         raise DomainError("invalid", "主单办结后才能回访并单的来电人。")
     _choice(satisfaction, c.Satisfaction, "satisfaction", "满意度")
@@ -543,6 +559,8 @@ def ticket_reopen(*, ticket: Ticket, actor: User, now: dt.datetime, comment: str
     """重办: a call-back "未解决" or "不满意" confirmed by the centre; a new finish clock starts now."""
     ticket = _locked(ticket, Action.REOPEN)
     _require_centre(actor, ticket)
+    if ticket.split_children.exists():
+        raise DomainError("invalid", "拆单的主单不能整体重办，请就未解决的诉求重新受理并派单。")
     if ticket.department_id is None:
         raise DomainError("invalid", "直接办结的工单不能重办，请重新受理。")
     if ticket.resolved is not False and ticket.satisfaction != c.Satisfaction.UNSATISFIED:
@@ -584,12 +602,162 @@ def ticket_merge(*, ticket: Ticket, master: Ticket, actor: User, now: dt.datetim
         raise DomainError(
             "invalid", "该工单已有并入的工单，不能再并入其他工单。", {"master": ["请反向并单。"]}
         )
+    if ticket.split_parent_id is not None or master.split_parent_id is not None:
+        raise DomainError(
+            "invalid", "拆单的子单不能并单，请并入其主单。", {"master": ["请选择来电人的主单。"]}
+        )
     _require_centre(actor, master)
     closed = master.status in FINISHED and master.closed_at is not None
     updates: dict[str, Any] = {"parent": master}
     if closed:
         updates |= {"reply": master.reply, "replied_at": master.replied_at, "closed_at": now}
     return _transition(ticket, Action.MERGE, actor=actor, now=now, data={"master": master.number}, **updates)
+
+
+# -- 拆单 (split) ----------------------------------------------------------------------------------
+
+
+def _split_parts(
+    ticket: Ticket, parts: Sequence[tuple[Department | None, str]]
+) -> list[tuple[Department, str]]:
+    """The parts checked: at least two, at most MAX_SPLIT_PARTS, each a distinct active department
+    in the ticket's region chain with its own content. Errors name the part and the field."""
+    parts = list(parts or [])
+    if len(parts) < 2:
+        message = "拆单至少需要两个承办单位。"
+        raise DomainError("invalid", message, {"parts": [message]})
+    if len(parts) > MAX_SPLIT_PARTS:
+        message = f"拆单最多 {MAX_SPLIT_PARTS} 个承办单位。"
+        raise DomainError("invalid", message, {"parts": [message]})
+    checked: list[tuple[Department, str]] = []
+    seen: dict[int, int] = {}
+    for index, (department, content) in enumerate(parts):
+        label, key = f"第 {index + 1} 项", f"parts[{index}]"
+        try:
+            department = _require_dispatchable(department, ticket)
+        except DomainError as refused:
+            message = f"{label}：{refused.message}"
+            raise DomainError(refused.code, message, {f"{key}.department": [message]}) from None
+        if department.pk in seen:
+            message = f"{label}：承办单位与第 {seen[department.pk] + 1} 项重复，每个单位只拆一张子单。"
+            raise DomainError("invalid", message, {f"{key}.department": [message]})
+        seen[department.pk] = index
+        content = (content or "").strip()
+        if not content or len(content) > MAX_CONTENT:
+            message = f"{label}：{'请填写交给该单位办理的诉求内容' if not content else f'诉求内容最多 {MAX_CONTENT} 字'}。"
+            raise DomainError(
+                "required" if not content else "too_long", message, {f"{key}.content": [message]}
+            )
+        checked.append((department, content))
+    return checked
+
+
+@transaction.atomic
+def ticket_split(
+    *,
+    ticket: Ticket,
+    actor: User,
+    now: dt.datetime,
+    parts: Sequence[tuple[Department | None, str]],
+    comment: str = "",
+) -> Ticket:
+    """拆单: an appeal at the centre (received, or returned by a unit) that concerns several departments
+    becomes one child ticket per department, each dispatched now with its own SLA clocks.
+
+    The parent stays the caller's single point: it moves to `split`, loses its own department and
+    clocks, lists its children, is replied with their answers combined when the last child is replied
+    (`ticket_reply`), and is then closed and called back once; the children are never called back.
+    Children are numbered after the parent (`…-1`, `…-2`) and copy its caller, category and urgency.
+    """
+    ticket = _locked(ticket, Action.SPLIT)
+    _require_centre(actor, ticket)
+    if ticket.split_parent_id is not None:
+        raise DomainError(
+            "invalid", "拆单的子单不能再拆分，请退回主单处理。", {"parts": ["子单不能再拆分。"]}
+        )
+    checked = _split_parts(ticket, parts)
+    children = []
+    for index, (department, content) in enumerate(checked, start=1):
+        child = Ticket.objects.create(
+            number=f"{ticket.number}-{index}",
+            query_code=_query_code(),
+            channel=ticket.channel,
+            category=ticket.category,
+            urgency=ticket.urgency,
+            is_complex=ticket.is_complex,
+            complex_reason=ticket.complex_reason,
+            topic=ticket.topic,
+            title=f"{ticket.title}（拆单 {index}/{len(checked)}）"[:128],
+            content=content,
+            region=ticket.region,
+            location=ticket.location,
+            item=ticket.item,
+            caller_name=ticket.caller_name,
+            caller_phone=ticket.caller_phone,
+            confidential=ticket.confidential,
+            call_back_declined=ticket.call_back_declined,
+            received_at=ticket.received_at,
+            agent=actor,
+            split_parent=ticket,
+        )
+        _event(child, "create", actor=actor, now=now, old="", data={"split_from": ticket.number})
+        updates = _clock_updates(child, now) | {"department": department, "first_dispatched_at": now}
+        children.append(
+            _transition(
+                child,
+                Action.DISPATCH,
+                actor=actor,
+                now=now,
+                comment=f"由主单 {ticket.number} 拆出",
+                data={"department": department.name, "split_from": ticket.number},
+                **updates,
+            )
+        )
+    data = {
+        "children": [child.number for child in children],
+        "departments": [department.name for department, _content in checked],
+    }
+    return _transition(
+        ticket,
+        Action.SPLIT,
+        actor=actor,
+        now=now,
+        comment=(comment or "").strip(),
+        data=data,
+        department=None,
+        sign_due_at=None,
+        finish_due_at=None,
+        chase_level=c.ChaseLevel.NONE,
+    )
+
+
+def split_combined_reply(children: Sequence[Ticket]) -> str:
+    """The one reply the caller gets: each department's answer under its name, in child order."""
+    return "\n".join(
+        f"【{child.department.name if child.department else '—'}】{child.reply}" for child in children
+    )
+
+
+def _reply_split_parent(parent_id: int, *, now: dt.datetime) -> None:
+    """When the last child of a split parent is replied, the parent is replied (by the system) with
+    the combined reply. The parent row is locked before the children are read, so of two children
+    replied at once exactly one sees the other done."""
+    parent = Ticket.objects.select_for_update(of=("self",)).select_related("region").get(pk=parent_id)
+    if parent.status != Status.SPLIT:
+        return
+    children = list(parent.split_children.select_related("department").order_by("pk"))
+    if not children or any(child.status not in SPLIT_CHILD_DONE for child in children):
+        return
+    _transition(
+        parent,
+        Action.REPLY,
+        actor=None,
+        now=now,
+        comment="各承办单位均已答复，汇总答复来电人",
+        data={"children": [child.number for child in children]},
+        reply=split_combined_reply(children),
+        replied_at=now,
+    )
 
 
 # -- online consultation (网上咨询) ----------------------------------------------------------------
@@ -714,6 +882,7 @@ CENTRE_ACTIONS = frozenset(
         Action.EVALUATE,
         Action.REOPEN,
         Action.MERGE,
+        Action.SPLIT,
     }
 )
 UNIT_ACTIONS = frozenset({Action.SIGN, Action.RETURN, Action.START, Action.REQUEST_EXTENSION, Action.REPLY})
@@ -733,6 +902,8 @@ def ticket_actions_for(user: User, ticket: Ticket) -> list[Action]:
         if (action in CENTRE_ACTIONS and not centre) or (action in UNIT_ACTIONS and not unit):
             continue
         if action == Action.REQUEST_EXTENSION and ticket.extension_state:
+            continue
+        if ticket.split_parent_id is not None and action in (Action.SPLIT, Action.MERGE, Action.CALL_BACK):
             continue
         if action in (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION) and (
             ticket.extension_state != c.ExtensionState.REQUESTED

@@ -24,6 +24,7 @@ from zhengwu.cases.selectors import case_list
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain import metrics as dm
 from zhengwu.domain.metrics import Period
+from zhengwu.metrics import providers
 from zhengwu.metrics.models import DailyCount, Grain, MonthlyCount
 from zhengwu.metrics.sources import SOURCES, Source, catalog_counts_by_department, versions_in_force
 from zhengwu.organization.models import Department, Region, User, Window
@@ -253,14 +254,26 @@ def _any_path(paths: Iterable[str], field: str = "region__path") -> Q:
 def unit_metrics(
     units: Sequence[Unit], period: Period, codes: Sequence[str] | None = None
 ) -> dict[str, dict[str, Decimal | None]]:
-    """{unit key: {metric code: value}} from the rollups."""
+    """{unit key: {metric code: value}} from the rollups, and for provided metrics (好差评, 12345) from
+    their modules' providers (`zhengwu.metrics.providers`: one call per provider, for all units)."""
+    wanted = list(codes) if codes else list(dm.METRICS)
+    provided = [code for code in wanted if providers.is_provided(code)]
+    if provided and len(provided) == len(wanted):  # nothing from the rollups: do not read them
+        return providers.provided_values(units, period, provided)
     counts = unit_counts(units, period)
-    return {unit.key: dm.evaluate(counts[unit.key], list(codes) if codes else None) for unit in units}
+    out = {unit.key: dm.evaluate(counts[unit.key], list(codes) if codes else None) for unit in units}
+    if provided:
+        for key, values in providers.provided_values(units, period, provided).items():
+            out[key].update(values)
+    return out
 
 
 def trend(unit: Unit, period: Period, code: str) -> list[tuple[dt.date, Decimal | None]]:
-    """The metric month by month over the period (first day of each month, value), from the rollups."""
+    """The metric month by month over the period (first day of each month, value), from the rollups; a
+    provided metric from its provider, one call per month."""
     metric = dm.METRICS[code]
+    if providers.is_provided(code):
+        return _provided_trend(unit, period, code)
     counters = {c for name in metric.counters for c in dm.DERIVED.get(name, (name,))}
     if unit.kind == "region":
         regions = Region.objects.filter(path__startswith=unit.path).values("pk")
@@ -275,6 +288,16 @@ def trend(unit: Unit, period: Period, code: str) -> list[tuple[dt.date, Decimal 
     day = period.start.replace(day=1)
     while day <= period.end:
         out.append((day, dm.evaluate(months.get(day, {}), [code])[code]))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _provided_trend(unit: Unit, period: Period, code: str) -> list[tuple[dt.date, Decimal | None]]:
+    out = []
+    day = period.start.replace(day=1)
+    while day <= period.end:
+        month = Period(max(day, period.start), min(_month_end(day), period.end), f"{day:%Y-%m}")
+        out.append((day, providers.provided_values([unit], month, [code])[unit.key][code]))
         day = (day + dt.timedelta(days=32)).replace(day=1)
     return out
 

@@ -50,6 +50,11 @@ TABLE = (
     "cross_region_handled",
     "bundle_cases",
     "startup_mean_days",
+    # provided by 好差评 and 12345 (`zhengwu.metrics.providers`): one query each per page
+    "reviews_good_rate",
+    "reviews_bad",
+    "hotline_ontime_rate",
+    "hotline_satisfaction_rate",
 )
 HEADLINE = (
     "received",

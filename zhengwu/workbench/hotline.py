@@ -19,12 +19,13 @@ from zhengwu.domain import sla
 from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
 from zhengwu.hotline import choices as c
 from zhengwu.hotline import selectors, services
-from zhengwu.hotline.access import centre_paths, is_agent
+from zhengwu.hotline.access import acts_for_centre, centre_paths, is_agent
 from zhengwu.organization.models import Department, Region
 from zhengwu.organization.selectors import sees_everything
 from zhengwu.workbench.access import staff_required
 
 PAGE_SIZE = 20
+SPLIT_FORM_ROWS = 4  # rows of the 拆单 form; empty rows are ignored
 
 
 def _page(request: HttpRequest, qs) -> object:
@@ -165,6 +166,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, ticket) -> dict:
     actions = services.ticket_actions_for(request.user, ticket)
     suggested = services.dispatch_suggest(region=ticket.region, topic=ticket.topic, text=ticket.content)
+    is_centre = acts_for_centre(request.user, ticket)
     return {
         "ticket": ticket,
         "caller": selectors.caller_for(request.user, ticket),
@@ -172,8 +174,14 @@ def _detail_context(request: HttpRequest, ticket) -> dict:
         "actions": [(a.value, ACTION_LABELS[a]) for a in actions],
         "suggested": suggested,
         "departments": _departments(request)
-        if {Action.DISPATCH, Action.ACCEPT_RETURN} & set(actions)
+        if {Action.DISPATCH, Action.ACCEPT_RETURN, Action.SPLIT} & set(actions)
         else [],
+        "is_centre": is_centre,
+        # 拆单: the centre sees the parent's children; a unit sees only its own child (never the parent).
+        "split_children": ticket.split_children.select_related("department").order_by("pk")
+        if is_centre
+        else [],
+        "split_rows": range(1, SPLIT_FORM_ROWS + 1),
         "return_reasons": c.ReturnReason.choices,
         "satisfactions": c.Satisfaction.choices,
         "sla": services.ticket_sla(ticket),
@@ -255,7 +263,24 @@ def _run(request: HttpRequest, ticket, action: str):
                 "invalid", "主单编号不存在或不在您的数据范围内。", {"master": ["请填写主单编号。"]}
             ) from None
         return services.ticket_merge(**common, master=master)
+    if action == "split":
+        return services.ticket_split(**common, parts=_split_parts(request), comment=post.get("comment", ""))
     raise Http404("操作不存在。")
+
+
+def _split_parts(request: HttpRequest) -> list[tuple[Department | None, str]]:
+    """The (department, content) rows of the 拆单 form; rows left wholly empty are skipped, an unknown
+    department is None (the service names the row)."""
+    ids = request.POST.getlist("part_department")
+    contents = request.POST.getlist("part_content")
+    rows = [
+        (department_id.strip(), content)
+        for department_id, content in zip(ids, contents, strict=False)
+        if department_id.strip() or content.strip()
+    ]
+    wanted = {int(pk) for pk, _content in rows if pk.isdigit()}
+    found = Department.objects.select_related("region").in_bulk(wanted)
+    return [(found.get(int(pk)) if pk.isdigit() else None, content) for pk, content in rows]
 
 
 @require_POST

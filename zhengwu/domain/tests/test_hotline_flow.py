@@ -50,6 +50,9 @@ EXPECTED = {
     (S.DIRECT, A.CALL_BACK): S.CALLED_BACK,
     (S.CALLED_BACK, A.EVALUATE): S.EVALUATED,
     (S.CALLED_BACK, A.REOPEN): S.REDO,
+    (S.RECEIVED, A.SPLIT): S.SPLIT,
+    (S.RETURNED, A.SPLIT): S.SPLIT,
+    (S.SPLIT, A.REPLY): S.REPLIED,
     **{(status, A.MERGE): S.MERGED for status in _AT_UNIT},
     **{(status, A.CHASE): status for status in _AT_UNIT},
 }
@@ -86,3 +89,12 @@ def test_an_evaluated_ticket_allows_nothing_more():
 
 def test_a_replied_ticket_can_no_longer_be_merged_into_another():
     assert A.MERGE not in allowed_actions(S.REPLIED)
+
+
+def test_only_an_appeal_at_the_centre_can_be_split():
+    assert {status for status in Status if A.SPLIT in allowed_actions(status)} == {S.RECEIVED, S.RETURNED}
+
+
+def test_a_split_parent_only_waits_for_the_combined_reply_of_its_children():
+    assert allowed_actions(S.SPLIT) == (A.REPLY,)
+    assert S.SPLIT not in FINISHED

@@ -45,9 +45,29 @@ def test_the_promised_speedup_compares_promised_with_legal_limits_of_the_catalog
 
 
 def test_every_registered_metric_names_known_counters() -> None:
+    # Provided metrics (好差评, 12345) have no counters: they are one of the domain's provided
+    # definitions here, and zhengwu/metrics/tests/test_providers.py checks each has a provider.
     known = {c.value for c in dm.Counter} | set(dm.DERIVED)
+    provided = {m.code: m for m in (*dm.REVIEW_METRICS, *dm.HOTLINE_METRICS)}
     for metric in dm.METRICS.values():
-        assert set(metric.counters) <= known, metric.code
+        if metric.provided:
+            assert provided.get(metric.code) == metric and metric.counters == (), metric.code
+        else:
+            assert set(metric.counters) <= known, metric.code
+
+
+def test_a_provided_metric_is_never_computed_from_counters() -> None:
+    for metric in (*dm.REVIEW_METRICS, *dm.HOTLINE_METRICS):
+        assert metric.provided and metric.counters == ()
+        assert dm.compute(metric, {"received": 5, "": 3}) is None
+    codes = [m.code for m in (*dm.REVIEW_METRICS, *dm.HOTLINE_METRICS)]
+    assert len(set(codes)) == len(codes) and not set(codes) & {m.code for m in dm._METRICS}
+
+
+def test_a_provided_metric_is_a_percentage_unless_it_counts() -> None:
+    rate = dm.provided_metric("x_rate", "某率", group="12345", doc="…")
+    count = dm.provided_metric("x_count", "某量", unit="件", group="12345", doc="…")
+    assert (rate.kind, rate.unit, count.kind, count.unit) == (dm.Kind.RATIO, "%", dm.Kind.COUNT, "件")
 
 
 def test_registering_a_metric_twice_is_refused() -> None:

@@ -3,21 +3,30 @@ public progress query by number + query code. Included by zhengwu/api/urls.py (`
 
 from __future__ import annotations
 
-from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from zhengwu.api.serializers import ErrorSerializer
-from zhengwu.common import clock
+from zhengwu.common import clock, filestore
 from zhengwu.common.api import Pagination
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
 from zhengwu.hotline import choices as c
-from zhengwu.hotline import selectors, services
+from zhengwu.hotline import selectors, services, uploads
 from zhengwu.hotline.access import acts_for_centre
 from zhengwu.organization.models import Department, Region
 
@@ -65,6 +74,24 @@ class SplitPartSerializer(serializers.Serializer):
     content = serializers.CharField(allow_blank=True, help_text="交给该单位办理的诉求内容")
 
 
+class TicketFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="附件编号")
+    name = serializers.CharField(source="original_name", help_text="文件名")
+    kind = serializers.CharField(help_text="文件类型，如 pdf、jpg")
+    size = serializers.IntegerField(help_text="大小（字节）")
+    uploaded_at = serializers.DateTimeField(source="created_at", help_text="上传时间")
+    download_url = serializers.SerializerMethodField(help_text="下载地址（需登录，仅能看到该工单的人可下载）")
+
+    def get_download_url(self, file) -> str:
+        url = reverse("api:ticket_file_download", args=[file.ticket.number, file.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class TicketFileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="附件：PDF、JPG、PNG、OFD、DOCX、XLSX；按实际内容检查类型")
+
+
 class TicketDetailSerializer(TicketListSerializer):
     content = serializers.CharField(help_text="诉求内容")
     topic = serializers.CharField(help_text="诉求主题")
@@ -81,7 +108,15 @@ class TicketDetailSerializer(TicketListSerializer):
     split_children = serializers.SerializerMethodField(
         help_text="拆单：主单的子单（仅热线中心可见；承办单位只看到派给本单位的子单）"
     )
+    files = serializers.SerializerMethodField(
+        help_text="附件（保密件的附件承办单位同样可见：附件是诉求内容，不是来电人身份）"
+    )
     allowed_actions = serializers.SerializerMethodField(help_text="当前用户可执行的操作")
+
+    @extend_schema_field(TicketFileSerializer(many=True))
+    def get_files(self, ticket) -> list[dict]:
+        files = ticket.files.select_related("ticket").all()
+        return TicketFileSerializer(files, many=True, context=self.context).data
 
     def get_caller(self, ticket) -> dict[str, str]:
         return selectors.caller_for(self.context["request"].user, ticket)
@@ -307,6 +342,90 @@ def _action_view(action: str) -> type[APIView]:
     return TicketActionView
 
 
+FILE_ID = OpenApiParameter("file_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="附件编号")
+
+
+class TicketFileUploadView(APIView):
+    permission_classes = STAFF
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="ticket_file_upload",
+        summary="上传工单附件",
+        description="以 multipart/form-data 上传一个文件（字段名 `file`）。热线中心或工单的承办单位可上传"
+        f"（如整改照片），每张工单最多 {services.MAX_FILES_PER_TICKET} 个；按文件实际内容检查类型"
+        "（PDF、JPG、PNG、OFD、DOCX、XLSX），不符的返回 400 及中文原因，被拒绝的文件不会保存。办结后不能再上传。",
+        parameters=[NUMBER],
+        request={"multipart/form-data": TicketFileUploadSerializer},
+        responses={
+            201: TicketFileSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        examples=[
+            OpenApiExample(
+                "类型不符",
+                value={
+                    "code": "upload_refused",
+                    "message": "文件“现场照片.pdf”的实际类型为 exe，与扩展名 pdf 不符，不予接收。",
+                    "fields": {"file": ["文件“现场照片.pdf”的实际类型为 exe，与扩展名 pdf 不符，不予接收。"]},
+                },
+                response_only=True,
+                status_codes=["400"],
+            )
+        ],
+    )
+    def post(self, request: Request, number: str) -> Response:
+        ticket = selectors.ticket_get_for_user(request.user, number)
+        data = TicketFileUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        message = uploads.too_big(upload)
+        if message:
+            raise DomainError("upload_refused", message, {"file": [message]})
+        file = services.ticket_file_add(
+            ticket=ticket, name=upload.name, data=upload.read(), actor=request.user, now=clock.now()
+        )
+        body = TicketFileSerializer(file, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class FirstRendererNegotiation(DefaultContentNegotiation):
+    """A download answers any Accept header; its errors are still JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class TicketFileDownloadView(APIView):
+    permission_classes = STAFF
+    content_negotiation_class = FirstRendererNegotiation
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="ticket_file_download",
+        summary="下载工单附件",
+        description="以附件形式下载（原文件名，`Cache-Control: private, no-store`）。"
+        "只能下载自己能查看的工单的附件，其他一律 404。",
+        parameters=[NUMBER, FILE_ID],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容"),
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+    )
+    def get(self, request: Request, number: str, file_id: int):
+        file = selectors.ticket_file_get_for_user(request.user, number, file_id)
+        try:
+            return filestore.download_response(
+                key=file.storage_key, filename=file.original_name, mime=file.mime
+            )
+        except FileNotFoundError:
+            raise NotFound("文件内容已丢失，请联系管理员。") from None
+
+
 class TicketProgressThrottle(SimpleRateThrottle):
     """At most 30 progress queries a minute from one address."""
 
@@ -346,6 +465,12 @@ urlpatterns = [
     path("v1/tickets/", TicketListView.as_view(), name="ticket_list"),
     path("v1/tickets/progress/", TicketProgressView.as_view(), name="ticket_progress"),
     path("v1/tickets/<str:number>/", TicketDetailView.as_view(), name="ticket_detail"),
+    path("v1/tickets/<str:number>/files/", TicketFileUploadView.as_view(), name="ticket_file_upload"),
+    path(
+        "v1/tickets/<str:number>/files/<int:file_id>/",
+        TicketFileDownloadView.as_view(),
+        name="ticket_file_download",
+    ),
     *(
         path(
             f"v1/tickets/<str:number>/actions/{action}/",

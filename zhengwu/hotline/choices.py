@@ -10,7 +10,7 @@ TicketAction = models.TextChoices(
     "TicketAction",
     [(a.name, (a.value, label)) for a, label in ACTION_LABELS.items()]
     + [("CREATE", ("create", "受理登记")), ("EXTENSION_EXPIRED", ("extension_expired", "延期申请失效"))]
-    + [("PUBLISH_FAQ", ("publish_faq", "公开为常见问题"))],
+    + [("PUBLISH_FAQ", ("publish_faq", "公开为常见问题")), ("UPLOAD", ("upload", "上传附件"))],
 )
 Category = models.TextChoices(
     "Category", [(c.name, (c.value, label)) for c, label in CATEGORY_LABELS.items()]

@@ -139,7 +139,6 @@ class Ticket(TimeStampedModel):
     caller_phone = models.CharField("联系电话", max_length=32, blank=True)
     confidential = models.BooleanField("要求保密", default=False, help_text="承办单位看不到来电人身份")
     call_back_declined = models.BooleanField("不需要回访", default=False)
-    attachments = models.JSONField("附件", default=list, blank=True)
     status = models.CharField("状态", max_length=16, choices=c.TicketStatus.choices, default="received")
     version = models.PositiveIntegerField("版本", default=0)
     received_at = models.DateTimeField("受理时间")
@@ -266,3 +265,32 @@ class TicketEvent(models.Model):
         if self.pk is not None:
             raise ValueError("工单记录不可修改。")
         super().save(*args, **kwargs)
+
+
+class TicketFile(TimeStampedModel):
+    """A file attached to a ticket (the caller's photos, the unit's proof of the fix), stored privately
+    by checksum (see `common.filestore`). Files are appeal content, not caller identity: the handling
+    unit sees them even on a confidential ticket. Written only by `services.ticket_file_add`."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="工单", on_delete=models.CASCADE, related_name="files")
+    storage_key = models.CharField("存储键", max_length=80)
+    original_name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=8)
+    mime = models.CharField("MIME", max_length=100)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单附件"
+        ordering = ["ticket", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -19,7 +19,7 @@ from zhengwu.domain.hotline_flow import Status
 from zhengwu.domain.masking import mask_name, mask_phone
 from zhengwu.hotline import choices as c
 from zhengwu.hotline.access import acts_for_centre, centre_q, unit_q
-from zhengwu.hotline.models import KnowledgeArticle, Ticket, TicketEvent
+from zhengwu.hotline.models import KnowledgeArticle, Ticket, TicketEvent, TicketFile
 from zhengwu.organization.models import Department, Region
 
 BOARD_FILTERS = ("overdue", "returned", "extension", "replied", "call_back")
@@ -66,6 +66,15 @@ def ticket_get_for_user(user, number: str) -> Ticket:
     if ticket is None:
         raise NotFound("工单不存在或不在您的数据范围内。")
     return ticket
+
+
+def ticket_file_get_for_user(user, number: str, file_id: int) -> TicketFile:
+    """A file of a ticket the user may see (the centre's, or dispatched to their unit); else NotFound."""
+    ticket = ticket_get_for_user(user, number)
+    file = TicketFile.objects.filter(ticket=ticket, pk=file_id).first()
+    if file is None:
+        raise NotFound("附件不存在或不属于该工单。")
+    return file
 
 
 def caller_for(user, ticket: Ticket) -> dict[str, str]:

@@ -16,21 +16,26 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 
+from zhengwu.common import filestore
 from zhengwu.common.clock import LOCAL_TZ
 from zhengwu.common.errors import DomainError, PermissionDenied
 from zhengwu.common.sequences import next_in_sequence
+from zhengwu.common.uploads import inspect_upload
 from zhengwu.domain import sla
 from zhengwu.domain.calendar import WorkCalendar
 from zhengwu.domain.hotline_flow import AT_UNIT, FINISHED, Action, Status, TransitionNotAllowed, next_status
 from zhengwu.hotline import choices as c
 from zhengwu.hotline.access import acts_for_centre, acts_for_unit, is_agent
-from zhengwu.hotline.models import DispatchRule, Ticket, TicketEvent, TicketSequence
+from zhengwu.hotline.models import DispatchRule, Ticket, TicketEvent, TicketFile, TicketSequence
 from zhengwu.organization.models import Department, Region, User
 from zhengwu.workdays.selectors import work_calendar
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_CONTENT = 4000
 MAX_SPLIT_PARTS = 10
+MAX_FILES_PER_TICKET = 10
+# A ticket takes no more files once it is over (a replied ticket still may: the centre's call-back).
+FILES_CLOSED = FINISHED - {Status.REPLIED}
 # A split child is done for its parent once replied (or replied and closed by the centre).
 SPLIT_CHILD_DONE = frozenset({Status.REPLIED, Status.CLOSED})
 
@@ -239,6 +244,53 @@ def ticket_create(
     )
     _event(ticket, "create", actor=agent, now=now, old="", data={"channel": channel})
     return ticket
+
+
+@transaction.atomic
+def ticket_file_add(
+    *, ticket: Ticket, name: str, data: bytes, actor: User | None, now: dt.datetime
+) -> TicketFile:
+    """Attach a file to a ticket after checking its real type; the blob is stored before the row.
+
+    The centre may attach files to its tickets, and so may the department the ticket is dispatched to
+    (photos of the fix, say) — a confidential ticket's files too: they are content, not the caller's
+    identity. `actor=None` is the caller's own submission (市长信箱, web form) while it is being received.
+    At most `MAX_FILES_PER_TICKET` files; the ticket row is locked so two uploads cannot pass the limit.
+    """
+    fresh = Ticket.objects.select_for_update(of=("self",)).select_related("region").get(pk=ticket.pk)
+    if actor is None:
+        if fresh.status != Status.RECEIVED:
+            raise PermissionDenied("工单受理后，只有热线中心或承办单位可以上传附件。")
+    elif not (acts_for_centre(actor, fresh) or acts_for_unit(actor, fresh)):
+        raise PermissionDenied("只有12345热线中心或该工单的承办单位可以上传附件。")
+    if fresh.status in FILES_CLOSED:
+        message = "工单已办结，不能再上传附件。"
+        raise DomainError("ticket_finished", message, {"file": [message]})
+    if fresh.files.count() >= MAX_FILES_PER_TICKET:
+        message = f"每张工单最多上传 {MAX_FILES_PER_TICKET} 个附件。"
+        raise DomainError("too_many_files", message, {"file": [message]})
+    info = inspect_upload(name=name, data=data)
+    key = filestore.store(data)
+    file = TicketFile.objects.create(
+        ticket=fresh,
+        storage_key=key,
+        original_name=info.original_name,
+        kind=info.kind,
+        mime=info.mime,
+        size=info.size,
+        sha256=info.sha256,
+        uploaded_by=actor,
+    )
+    _event(
+        fresh,
+        c.TicketAction.UPLOAD,
+        actor=actor,
+        now=now,
+        old=fresh.status,
+        comment=info.original_name,
+        data={"file": file.pk, "size": info.size, "sha256": info.sha256},
+    )
+    return file
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -20,7 +21,7 @@ from zhengwu.catalog.selectors import item_public_get
 from zhengwu.common import clock, ratelimit
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.hotline import choices as c
-from zhengwu.hotline import selectors, services
+from zhengwu.hotline import selectors, services, uploads
 from zhengwu.hotline.models import HotlineCentre
 from zhengwu.organization.models import Region
 from zhengwu.portal.forms import PHONE_TEXT_RE, add_domain_error, labelled_errors
@@ -53,6 +54,23 @@ def _phone(value: str) -> str:
     if not PHONE_TEXT_RE.match(value):
         raise forms.ValidationError("请填写正确的联系电话（7–20 位数字）。")
     return value
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (`<input type=file multiple>`); cleans to a list, maybe empty."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True, "accept": uploads.ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [item for item in items if item]  # checked by the form's clean_files
 
 
 class TicketProgressForm(forms.Form):
@@ -108,6 +126,11 @@ class LetterForm(forms.Form):
     publish_consent = forms.BooleanField(
         label="同意在答复后公开来信和答复（不公开姓名和电话）", required=False
     )
+    files = MultipleFileField(
+        label="附件",
+        help_text=f"可选。照片或材料，支持 PDF、JPG、PNG、OFD、DOCX、XLSX，最多 {services.MAX_FILES_PER_TICKET} 个；"
+        "附件不随来信公开。",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -117,6 +140,13 @@ class LetterForm(forms.Form):
 
     def clean_caller_phone(self) -> str:
         return _phone(self.cleaned_data["caller_phone"])
+
+    def clean_files(self) -> list[uploads.PendingFile]:
+        """Every file checked before anything is written; the refusals listed, one per file."""
+        pending, refused = uploads.collect(self.cleaned_data.get("files") or [])
+        if refused:
+            raise forms.ValidationError(refused)
+        return pending
 
 
 class QuestionForm(forms.Form):
@@ -175,11 +205,31 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _letter_create(d: dict):
+    now = clock.now()
+    ticket = services.ticket_create(
+        channel=c.Channel.MAILBOX,
+        category=d["category"],
+        title=d["title"],
+        content=d["content"],
+        region=d["region"],
+        location=d["location"],
+        caller_name=d["caller_name"],
+        caller_phone=d["caller_phone"],
+        confidential=d["confidential"],
+        publish_consent=d["publish_consent"],
+        now=now,
+    )
+    for file in d["files"]:
+        services.ticket_file_add(ticket=ticket, name=file.name, data=file.data, actor=None, now=now)
+    return ticket
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mailbox_write(request: HttpRequest) -> HttpResponse:
     """写信给市长: the letter becomes a 市长信箱 ticket at the 12345 centre of the chosen region."""
-    form = LetterForm(request.POST if request.method == "POST" else None)
+    form = LetterForm(request.POST, request.FILES) if request.method == "POST" else LetterForm()
     status = 200
     if request.method == "POST":
         if not ratelimit.allow("hotline_write", _ip(request), limit=WRITES_PER_MINUTE):
@@ -189,19 +239,8 @@ def mailbox_write(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             d = form.cleaned_data
             try:
-                ticket = services.ticket_create(
-                    channel=c.Channel.MAILBOX,
-                    category=d["category"],
-                    title=d["title"],
-                    content=d["content"],
-                    region=d["region"],
-                    location=d["location"],
-                    caller_name=d["caller_name"],
-                    caller_phone=d["caller_phone"],
-                    confidential=d["confidential"],
-                    publish_consent=d["publish_consent"],
-                    now=clock.now(),
-                )
+                with transaction.atomic():  # the letter and its files together, or nothing
+                    ticket = _letter_create(d)
             except DomainError as error:
                 add_domain_error(form, error)
                 status = error.status_code

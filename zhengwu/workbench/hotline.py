@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,13 +14,13 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhengwu.common import clock
+from zhengwu.common import clock, filestore
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain import sla
 from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
 from zhengwu.hotline import choices as c
-from zhengwu.hotline import selectors, services
-from zhengwu.hotline.access import acts_for_centre, centre_paths, is_agent
+from zhengwu.hotline import selectors, services, uploads
+from zhengwu.hotline.access import acts_for_centre, acts_for_unit, centre_paths, is_agent
 from zhengwu.organization.models import Department, Region
 from zhengwu.organization.selectors import sees_everything
 from zhengwu.workbench.access import staff_required
@@ -52,6 +53,11 @@ def _rows(page, now) -> list[dict]:
     return rows
 
 
+def _refused(refused: list[str], *, what: str) -> DomainError:
+    message = f"附件未通过检查，{what}：" + "；".join(refused)
+    return DomainError("upload_refused", message)
+
+
 def _departments(request: HttpRequest):
     return Department.objects.filter(is_active=True).select_related("region").order_by("region__path", "name")
 
@@ -63,6 +69,28 @@ def _centre_regions(user):
     for region_path in centre_paths(user):
         q |= Q(path__startswith=region_path)
     return Region.objects.filter(q)
+
+
+def _create_phone_ticket(request: HttpRequest, region: Region, pending: list[uploads.PendingFile]):
+    post, now = request.POST, clock.now()
+    ticket = services.ticket_create(
+        channel="phone",
+        category=post.get("category", ""),
+        urgency=post.get("urgency", "normal"),
+        title=post.get("title", ""),
+        content=post.get("content", ""),
+        topic=post.get("topic", ""),
+        location=post.get("location", ""),
+        region=region,
+        caller_name=post.get("caller_name", ""),
+        caller_phone=post.get("caller_phone", ""),
+        confidential=bool(post.get("confidential")),
+        agent=request.user,
+        now=now,
+    )
+    for file in pending:
+        services.ticket_file_add(ticket=ticket, name=file.name, data=file.data, actor=request.user, now=now)
+    return ticket
 
 
 @never_cache
@@ -80,24 +108,15 @@ def console(request: HttpRequest) -> HttpResponse:
         except (Region.DoesNotExist, ValueError):
             error = DomainError("invalid", "请选择诉求区划。", {"region": ["请选择诉求区划。"]})
         else:
+            pending, refused = uploads.collect(request.FILES.getlist("files"))
+            if refused:
+                error = _refused(refused, what="工单未受理，请去掉或更换这些文件后重新提交")
+        if error is None:
             try:
-                ticket = services.ticket_create(
-                    channel="phone",
-                    category=request.POST.get("category", ""),
-                    urgency=request.POST.get("urgency", "normal"),
-                    title=request.POST.get("title", ""),
-                    content=request.POST.get("content", ""),
-                    topic=request.POST.get("topic", ""),
-                    location=request.POST.get("location", ""),
-                    region=region,
-                    caller_name=request.POST.get("caller_name", ""),
-                    caller_phone=request.POST.get("caller_phone", ""),
-                    confidential=bool(request.POST.get("confidential")),
-                    agent=request.user,
-                    now=clock.now(),
-                )
-            except DomainError as refused:
-                error = refused
+                with transaction.atomic():  # the ticket and its files together, or nothing
+                    ticket = _create_phone_ticket(request, region, pending)
+            except DomainError as refused_error:
+                error = refused_error
             else:
                 messages.success(request, f"已受理，工单编号 {ticket.number}。")
                 return redirect("workbench:hotline_detail", ticket.number)
@@ -185,6 +204,11 @@ def _detail_context(request: HttpRequest, ticket) -> dict:
         "return_reasons": c.ReturnReason.choices,
         "satisfactions": c.Satisfaction.choices,
         "sla": services.ticket_sla(ticket),
+        "files": ticket.files.select_related("uploaded_by").all(),
+        "can_upload": ticket.status not in services.FILES_CLOSED
+        and (is_centre or acts_for_unit(request.user, ticket)),
+        "max_files": services.MAX_FILES_PER_TICKET,
+        "accept": uploads.ACCEPT,
     }
 
 
@@ -306,6 +330,53 @@ def action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return redirect("workbench:hotline_detail", number)
 
 
+@require_POST
+@staff_required
+def file_upload(request: HttpRequest, number: str) -> HttpResponse:
+    """Add files to a ticket (the centre, or the unit it is dispatched to: photos of the fix, say)."""
+    try:
+        ticket = selectors.ticket_get_for_user(request.user, number)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    pending, refused = uploads.collect(request.FILES.getlist("files"), already=ticket.files.count())
+    error = _refused(refused, what="均未上传") if refused else None
+    if not pending and error is None:
+        error = DomainError("required", "请选择要上传的文件。")
+    if error is None:
+        now = clock.now()
+        try:
+            with transaction.atomic():  # all the files or none
+                for file in pending:
+                    services.ticket_file_add(
+                        ticket=ticket, name=file.name, data=file.data, actor=request.user, now=now
+                    )
+        except DomainError as refused_error:
+            error = refused_error
+    if error is not None:
+        context = _detail_context(request, ticket)
+        context["error"] = error
+        return render(request, "workbench/hotline/detail.html", context, status=error.status_code)
+    messages.success(request, f"已上传 {len(pending)} 个附件。")
+    return redirect("workbench:hotline_detail", number)
+
+
+@never_cache
+@require_GET
+@staff_required
+def file_download(request: HttpRequest, number: str, file_id: int) -> HttpResponse:
+    """Download a ticket's file: only for those who see the ticket (404 for everybody else)."""
+    try:
+        stored = selectors.ticket_file_get_for_user(request.user, number, file_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    try:
+        return filestore.download_response(
+            key=stored.storage_key, filename=stored.original_name, mime=stored.mime
+        )
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404("文件已不在存储中，请联系系统管理员。") from error
+
+
 # Included by zhengwu/workbench/urls.py under "hotline/" (names in the workbench namespace).
 urlpatterns = [
     path("", console, name="hotline_console"),
@@ -313,4 +384,6 @@ urlpatterns = [
     path("board/", board, name="hotline_board"),
     path("<str:number>/", detail, name="hotline_detail"),
     path("<str:number>/actions/<str:action>/", action, name="hotline_action"),
+    path("<str:number>/files/", file_upload, name="hotline_file_upload"),
+    path("<str:number>/files/<int:file_id>/", file_download, name="hotline_file"),
 ]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from zhengwu.cases import choices as c
-from zhengwu.common.models import TimeStampedModel
+from zhengwu.common.models import StoredFile, TimeStampedModel
 
 
 class CaseSequence(models.Model):
@@ -198,20 +198,11 @@ class CaseMaterial(TimeStampedModel):
         return self.name
 
 
-class MaterialFile(TimeStampedModel):
+class MaterialFile(StoredFile):
     """An uploaded file of a case material, stored privately by checksum (see `common.filestore`)."""
 
     case_material = models.ForeignKey(
         CaseMaterial, verbose_name="办件材料", on_delete=models.CASCADE, related_name="files"
-    )
-    storage_key = models.CharField("存储键", max_length=80)
-    original_name = models.CharField("文件名", max_length=200)
-    kind = models.CharField("类型", max_length=8)
-    mime = models.CharField("MIME", max_length=100)
-    size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL
     )
 
     class Meta:

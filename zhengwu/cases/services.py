@@ -640,16 +640,8 @@ def case_file_add(
     if case.status in FINISHED:
         raise DomainError("case_finished", "办件已办结，不能再上传材料。")
     info = inspect_upload(name=name, data=data)
-    key = filestore.store(data)
     file = MaterialFile.objects.create(
-        case_material=material,
-        storage_key=key,
-        original_name=info.original_name,
-        kind=info.kind,
-        mime=info.mime,
-        size=info.size,
-        sha256=info.sha256,
-        uploaded_by=actor,
+        case_material=material, uploaded_by=actor, **filestore.stored_fields(data, info)
     )
     _event(case, "upload", actor=actor, now=now, comment=f"{material.name}：{info.original_name}")
     return file

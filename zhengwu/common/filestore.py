@@ -26,7 +26,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.http import FileResponse
@@ -74,6 +74,19 @@ def store(data: bytes) -> str:
         raise
     _fsync_dir(path.parent)
     return key
+
+
+def stored_fields(data: bytes, info: Any) -> dict[str, Any]:
+    """Store the blob (step 2) and return the fields of a `common.models.StoredFile` row (step 3) for an
+    upload already checked by `uploads.inspect_upload` (step 1), whose result is `info`."""
+    return {
+        "storage_key": store(data),
+        "original_name": info.original_name,
+        "kind": info.kind,
+        "mime": info.mime,
+        "size": info.size,
+        "sha256": info.sha256,
+    }
 
 
 def open_blob(key: str) -> BinaryIO:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -9,3 +10,30 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StoredFile(TimeStampedModel):
+    """An uploaded file kept in the private, content-addressed store (`common.filestore`): what the
+    upload check found (`common.uploads.inspect_upload`) and who uploaded it. Concrete models add the
+    object the file belongs to; rows are made with `filestore.stored_fields(...)`."""
+
+    storage_key = models.CharField("存储键", max_length=80)
+    original_name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=8)
+    mime = models.CharField("MIME", max_length=100)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from zhengwu.common.models import TimeStampedModel
+from zhengwu.common.models import StoredFile, TimeStampedModel
 from zhengwu.hotline import choices as c
 
 
@@ -267,26 +267,12 @@ class TicketEvent(models.Model):
         super().save(*args, **kwargs)
 
 
-class TicketFile(TimeStampedModel):
+class TicketFile(StoredFile):
     """A file attached to a ticket (the caller's photos, the unit's proof of the fix), stored privately
     by checksum (see `common.filestore`). Files are appeal content, not caller identity: the handling
     unit sees them even on a confidential ticket. Written only by `services.ticket_file_add`."""
 
     ticket = models.ForeignKey(Ticket, verbose_name="工单", on_delete=models.CASCADE, related_name="files")
-    storage_key = models.CharField("存储键", max_length=80)
-    original_name = models.CharField("文件名", max_length=200)
-    kind = models.CharField("类型", max_length=8)
-    mime = models.CharField("MIME", max_length=100)
-    size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = verbose_name_plural = "工单附件"

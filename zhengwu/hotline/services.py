@@ -270,17 +270,7 @@ def ticket_file_add(
         message = f"每张工单最多上传 {MAX_FILES_PER_TICKET} 个附件。"
         raise DomainError("too_many_files", message, {"file": [message]})
     info = inspect_upload(name=name, data=data)
-    key = filestore.store(data)
-    file = TicketFile.objects.create(
-        ticket=fresh,
-        storage_key=key,
-        original_name=info.original_name,
-        kind=info.kind,
-        mime=info.mime,
-        size=info.size,
-        sha256=info.sha256,
-        uploaded_by=actor,
-    )
+    file = TicketFile.objects.create(ticket=fresh, uploaded_by=actor, **filestore.stored_fields(data, info))
     _event(
         fresh,
         c.TicketAction.UPLOAD,

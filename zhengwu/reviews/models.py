@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from zhengwu.common.models import TimeStampedModel
+from zhengwu.common.models import StoredFile, TimeStampedModel
 from zhengwu.reviews import choices as c
 
 
@@ -234,20 +234,11 @@ class RectificationEvent(models.Model):
         super().save(*args, **kwargs)
 
 
-class RectificationFile(TimeStampedModel):
+class RectificationFile(StoredFile):
     """An evidence file of a rectification, stored privately by checksum (`common.filestore`)."""
 
     rectification = models.ForeignKey(
         Rectification, verbose_name="整改", on_delete=models.CASCADE, related_name="files"
-    )
-    storage_key = models.CharField("存储键", max_length=80)
-    original_name = models.CharField("文件名", max_length=200)
-    kind = models.CharField("类型", max_length=8)
-    mime = models.CharField("MIME", max_length=100)
-    size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL
     )
 
     class Meta:

@@ -490,14 +490,7 @@ def rectification_rectify(
     rectification = _move(_fresh(rectification), Action.RECTIFY, actor=actor, now=now, measures=measures)
     for _name, data, info in checked:
         RectificationFile.objects.create(
-            rectification=rectification,
-            storage_key=filestore.store(data),
-            original_name=info.original_name,
-            kind=info.kind,
-            mime=info.mime,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=actor,
+            rectification=rectification, uploaded_by=actor, **filestore.stored_fields(data, info)
         )
     return rectification
 

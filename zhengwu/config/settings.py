@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhengwu.assessment",
     "zhengwu.reviews",
     "zhengwu.hotline",
+    "zhengwu.budget",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",

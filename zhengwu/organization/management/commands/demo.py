@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from zhengwu.assessment.demo_data import demo_entries_generate
+from zhengwu.budget.demo_data import demo_projects_generate
 from zhengwu.bundles import demo_data as bundles_demo
 from zhengwu.bundles.demo_cases import demo_bundle_cases
 from zhengwu.bundles.models import BundleCase
@@ -77,7 +78,7 @@ from zhengwu.organization.models import Department, Region, ServiceHall, User, W
 from zhengwu.reviews.demo_data import demo_reviews_generate
 from zhengwu.reviews.models import Rectification, Review
 
-STEPS = 10
+STEPS = 11
 SUSPENSION_DAYS = 90
 
 
@@ -441,6 +442,8 @@ class Command(BaseCommand):
         step("效能指标日汇总", metrics_rebuild(progress=None).detail())
         entries = demo_entries_generate(period=str(today.year)).detail() if wanted else "未生成办件，跳过"
         step("考核人工录入（等次评定、加减分）", entries)
+        projects = demo_projects_generate(year=today.year)
+        step("预算绩效项目（种子 002）", f"新增 {len(projects)} 个项目" if projects else "已有项目，跳过")
         say(f"演示数据已就绪，用时 {time.monotonic() - started:.1f} 秒。")
         if not quiet:
             self._print_accounts(loader.accounts, password)

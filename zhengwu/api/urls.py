@@ -60,6 +60,7 @@ urlpatterns = [
     # 12345 (hotline) — zhengwu/hotline
     path("", ("zhengwu.api.hotline", None, None)),  # urlpatterns live in that module
     path("", ("zhengwu.api.open311", None, None)),  # Open311 GeoReport v2 read endpoints
+    path("", ("zhengwu.api.budget", None, None)),
     # Assessment (考核)
     path("v1/assessment/schemes/", assessment.SchemeListView.as_view(), name="assessment_scheme_list"),
     path(

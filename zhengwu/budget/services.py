@@ -27,6 +27,7 @@ from zhengwu.budget.models import (
     SpendingCheckpoint,
     SpendingEntry,
 )
+from zhengwu.budget.permissions import require_edit
 from zhengwu.common.errors import DomainError, PermissionDenied
 from zhengwu.domain import budget as db
 from zhengwu.domain.metrics import Period
@@ -74,6 +75,7 @@ def project_create(
     actor=None,
 ) -> Project:
     """A project with its spending plan (default: seed 002's 25/50/75/100 %)."""
+    require_edit(actor)
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise DomainError("invalid_project", "项目编码和项目名称不能为空。")
@@ -126,9 +128,11 @@ def indicator_add(
     basis: str = "",
     weight: Decimal | None = None,
     metric_code: str = "",
+    actor=None,
 ) -> Indicator:
     """A level-3 indicator under (level1, level2), created as needed; `target` in the seed's notation
     ("≥95%"; text without a number is qualitative)."""
+    require_edit(actor)
     if not (level1.strip() and level2.strip() and name.strip()):
         raise DomainError("invalid_indicator", "一级、二级、三级指标名称不能为空。")
     if metric_code and metric_code not in METRIC_BINDINGS:
@@ -183,6 +187,7 @@ def leaves(project: Project) -> list[Indicator]:
 def spending_record(
     *, project: Project, date: dt.date, amount: Decimal, voucher: str = "", note: str = "", actor=None
 ) -> SpendingEntry:
+    require_edit(actor)
     if amount is None or amount <= 0:
         raise DomainError("invalid_spending", "支出金额须大于 0。", {"amount": ["支出金额须大于 0。"]})
     if date.year != project.year:
@@ -236,6 +241,7 @@ def monitoring_run(
 ) -> Monitoring:
     """A snapshot at `date` (replacing an earlier one of the same date): spending vs plan, each indicator's
     actual (bound: computed; else `manual[pk] = (value, evidence)`) with its deviation warning."""
+    require_edit(actor)
     if date.year != project.year:
         raise DomainError(
             "invalid_monitoring", f"监控日期须在 {project.year} 年内。", {"date": ["日期不在项目年度内。"]}
@@ -379,6 +385,7 @@ def self_evaluation_save(
 ) -> SelfEvaluation:
     """Score the project's year (draft): bound actuals from the platform, the others from `inputs`
     ({indicator pk: {actual, evidence, tier, share (%), not_applicable}})."""
+    require_edit(actor)
     evaluation, _ = SelfEvaluation.objects.select_for_update().get_or_create(project=project)
     if evaluation.status != EvaluationStatus.DRAFT:
         raise DomainError("evaluation_locked", "绩效自评已提交，不能再修改。")

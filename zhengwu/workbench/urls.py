@@ -52,6 +52,7 @@ urlpatterns = [
     path("reviews/", ("zhengwu.workbench.reviews", None, None)),  # urlpatterns live in that module
     # 12345 (hotline) — zhengwu/hotline
     path("hotline/", ("zhengwu.workbench.hotline", None, None)),  # urlpatterns live in that module
+    path("budget/", ("zhengwu.workbench.budget", None, None)),
     # The warning board (红黄牌)
     path("cards/", cases.card_board, name="card_board"),
     path("cards/<int:card_id>/respond/", cases.card_respond, name="card_respond"),

@@ -166,3 +166,11 @@ def test_the_excel_self_evaluation_sheet_lists_scores_total_and_grade(project, c
     rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     assert ["总分", 92.17, "等级", "优", "状态", "草稿"] in rows
     assert ["产出指标", "成本指标", "办公成本降低率（%）", "≥90%", "72", 16.67, 13.33] in rows
+
+
+def test_a_window_clerk_may_not_record_spending_or_run_monitoring(project, county):
+    with pytest.raises(PermissionDenied):
+        services.spending_record(project=project, date=day("2026-03-10"), amount=D("100"), actor=county.clerk)
+    with pytest.raises(PermissionDenied):
+        services.monitoring_run(project=project, date=day("2026-03-31"), actor=county.clerk)
+    assert not project.spending.exists() and not project.monitorings.exists()

@@ -49,7 +49,7 @@ from zhengwu.domain import metrics as dm
 from zhengwu.domain import scoring
 from zhengwu.domain.metrics import Period
 from zhengwu.hotline.selectors import HOTLINE_FACTS, hotline_facts
-from zhengwu.metrics.selectors import Unit, unit_counts, unit_metrics
+from zhengwu.metrics.selectors import Unit, paths_q, unit_counts, unit_metrics
 from zhengwu.organization.models import Department
 from zhengwu.reviews.selectors import REVIEW_FACTS, review_facts
 
@@ -193,7 +193,7 @@ def _departments_of(units: Sequence[Unit]) -> dict[str, list[int]]:
     """{unit key: its department ids} (a region's subtree, or the department itself), in one query."""
     regions = [u for u in units if u.kind == "region"]
     rows = (
-        list(Department.objects.filter(_any_path(u.path for u in regions)).values_list("pk", "region__path"))
+        list(Department.objects.filter(paths_q(u.path for u in regions)).values_list("pk", "region__path"))
         if regions
         else []
     )
@@ -204,13 +204,6 @@ def _departments_of(units: Sequence[Unit]) -> dict[str, list[int]]:
         else:
             out[unit.key] = [pk for pk, path in rows if path.startswith(unit.path)]
     return out
-
-
-def _any_path(paths) -> Q:
-    q = Q(pk__in=[])
-    for path in set(paths):
-        q |= Q(region__path__startswith=path)
-    return q
 
 
 def card_occurrences(units: Sequence[Unit], period: Period) -> CardFacts:

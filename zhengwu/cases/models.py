@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from zhengwu.cases import choices as c
-from zhengwu.common.models import StoredFile, TimeStampedModel
+from zhengwu.common.models import AppendOnly, StoredFile, TimeStampedModel
 
 
 class CaseSequence(models.Model):
@@ -321,7 +321,7 @@ class ClockSegment(TimeStampedModel):
         return f"{self.get_kind_display()} {self.start}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly, models.Model):
     """An immutable timeline entry: who did what, when, from which status to which, and why."""
 
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="events")
@@ -343,11 +343,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("办件记录不可修改。")
-        super().save(*args, **kwargs)
 
 
 class Card(TimeStampedModel):

@@ -11,6 +11,7 @@ from zhengwu.cases.models import Card, Case, CaseEvent, CaseMaterial, Certificat
 from zhengwu.common.errors import NotFound
 from zhengwu.domain import deadlines as dl
 from zhengwu.domain.case_flow import FINISHED
+from zhengwu.domain.catalog_rules import material_key
 from zhengwu.organization.models import Department
 from zhengwu.organization.selectors import department_scope_q
 from zhengwu.workdays.selectors import work_calendar
@@ -147,11 +148,6 @@ def clock_explain(*, case: Case, clock: Clock, today: dt.date) -> dl.ClockExplan
         segments=segments,
         today=today,
     )
-
-
-def material_key(name: str) -> str:
-    """A material or certificate name compared loosely: blanks dropped, full-width brackets folded."""
-    return "".join(name.split()).replace("（", "(").replace("）", ")")
 
 
 def certificates_held(*, applicant_id: int, today: dt.date) -> dict[str, Certificate]:

@@ -2,6 +2,15 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnly:
+    """A journal row: written once, never changed ("<verbose name>不可修改。" on a second save)."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{self._meta.verbose_name}不可修改。")
+        super().save(*args, **kwargs)
+
+
 class TimeStampedModel(models.Model):
     """Adds created_at / updated_at (aware UTC) to every domain table."""
 

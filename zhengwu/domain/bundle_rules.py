@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Final
 
 from zhengwu.domain.case_flow import FINISHED, INTAKE, Status
+from zhengwu.domain.catalog_rules import material_key
 
 # -- selecting members -----------------------------------------------------------------------------
 
@@ -80,10 +81,6 @@ class MergedMaterial:
         return len(self.items) > 1
 
 
-def _normalise(name: str) -> str:
-    return "".join(name.split()).replace("（", "(").replace("）", ")")
-
-
 def merge_materials(lists: Sequence[tuple[str, Sequence[MaterialLine]]]) -> list[MergedMaterial]:
     """(item name, its materials) pairs → one list in first-seen order. Lines with the same name (blanks
     and full-width brackets ignored) and the same form are one line: the strictest necessity and the
@@ -91,7 +88,7 @@ def merge_materials(lists: Sequence[tuple[str, Sequence[MaterialLine]]]) -> list
     merged: dict[tuple[str, str], MergedMaterial] = {}
     for item, lines in lists:
         for line in lines:
-            key = (_normalise(line.name), line.form)
+            key = (material_key(line.name), line.form)
             current = merged.get(key)
             if current is None:
                 merged[key] = MergedMaterial(line.name, line.form, line.necessity, line.copies, (item,))

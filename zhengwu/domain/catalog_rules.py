@@ -247,3 +247,10 @@ def format_guide_limit(case_kind: str, value: int | None, unit: str) -> str:
     if value is None:
         return "无法定时限"
     return _limit_text(value, unit)
+
+
+def material_key(name: str) -> str:
+    """A material or certificate name compared loosely: blanks dropped, full-width brackets folded. The
+    same material asked by two items of a bundle, or a material and the certificate that provides it,
+    have the same key."""
+    return "".join(name.split()).replace("（", "(").replace("）", ")")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from zhengwu.common.models import StoredFile, TimeStampedModel
+from zhengwu.common.models import AppendOnly, StoredFile, TimeStampedModel
 from zhengwu.hotline import choices as c
 
 
@@ -231,7 +231,7 @@ class Ticket(TimeStampedModel):
         return self.number
 
 
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnly, models.Model):
     """An immutable journal entry: who did what, when, from which status to which, and why."""
 
     ticket = models.ForeignKey(Ticket, verbose_name="工单", on_delete=models.CASCADE, related_name="events")
@@ -260,11 +260,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("工单记录不可修改。")
-        super().save(*args, **kwargs)
 
 
 class TicketFile(StoredFile):

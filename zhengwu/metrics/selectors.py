@@ -163,7 +163,7 @@ def _catalog_by_unit(units: Sequence[Unit], period: Period) -> dict[str, dict[st
     if len(wanted) == 1 and wanted[0].kind == "department":
         versions = versions.filter(item__department_id=wanted[0].pk)
     elif all(u.kind == "region" for u in wanted):
-        versions = versions.filter(_any_path((u.path for u in wanted), "item__department__region__path"))
+        versions = versions.filter(paths_q((u.path for u in wanted), "item__department__region__path"))
     by_department = catalog_counts_by_department(versions)
     out: dict[str, dict[str, int]] = {u.key: defaultdict(int) for u in wanted}
     for (department_id, path), counts in by_department.items():
@@ -226,7 +226,7 @@ def unit_counts(units: Sequence[Unit], period: Period) -> dict[str, dict[str, in
     regions = [u for u in units if u.kind == "region"]
     if regions:
         paths = dict(
-            Region.objects.filter(_any_path((u.path for u in regions), "path")).values_list("pk", "path")
+            Region.objects.filter(paths_q((u.path for u in regions), "path")).values_list("pk", "path")
         )
         where = Q(grain__in=[Grain.DEPARTMENT, Grain.REGION], region_id__in=list(paths))
         for region_id, counter, total in _sums(period, where, ("region_id",)):
@@ -244,7 +244,8 @@ def unit_counts(units: Sequence[Unit], period: Period) -> dict[str, dict[str, in
     return {key: dict(value) for key, value in result.items()}
 
 
-def _any_path(paths: Iterable[str], field: str = "region__path") -> Q:
+def paths_q(paths: Iterable[str], field: str = "region__path") -> Q:
+    """Rows whose region path (reached through `field`) lies in any of the subtrees `paths`."""
     q = Q(pk__in=[])
     for path in set(paths):
         q |= Q(**{f"{field}__startswith": path})

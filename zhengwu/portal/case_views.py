@@ -31,6 +31,7 @@ from zhengwu.common.uploads import ALLOWED_KINDS_LABEL
 from zhengwu.domain.masking import mask_id_number
 from zhengwu.portal import material_uploads, timeline
 from zhengwu.portal.forms import ApplicationForm, WithdrawForm, add_domain_error, labelled_errors
+from zhengwu.reviews.selectors import case_open_for_review
 
 LOGIN_URL = "portal:login"
 FLAGGED = (MaterialStatus.MISSING, MaterialStatus.FAULTY)
@@ -236,6 +237,7 @@ def _detail(
         "timeline": timeline.entries(case, events),
         "steps": list(case.steps.all()),
         "certificate": getattr(case, "certificate", None),
+        "can_review": case_open_for_review(case),
         "can_withdraw": "withdraw" in actions,
         "can_supplement": case.status == "supplement_requested" and "supplement" in actions,
         "notice": notice,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from zhengwu.common.models import StoredFile, TimeStampedModel
+from zhengwu.common.models import AppendOnly, StoredFile, TimeStampedModel
 from zhengwu.reviews import choices as c
 
 
@@ -205,7 +205,7 @@ class Rectification(TimeStampedModel):
         return f"{self.review} {self.get_state_display()}"
 
 
-class RectificationEvent(models.Model):
+class RectificationEvent(AppendOnly, models.Model):
     """An immutable entry of a rectification's history: who did what, when, from which state to which."""
 
     rectification = models.ForeignKey(
@@ -227,11 +227,6 @@ class RectificationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rectification} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("整改记录不可修改。")
-        super().save(*args, **kwargs)
 
 
 class RectificationFile(StoredFile):

@@ -103,6 +103,14 @@ def case_review(case: Case) -> Review | None:
     return Review.objects.filter(case=case, kind=c.ServiceKind.CASE).first()
 
 
+def case_open_for_review(case: Case) -> bool:
+    """Whether the applicant may rate this case now: it is concluded and not rated yet (the service
+    re-checks, with the review window and the account)."""
+    from zhengwu.reviews.services import REVIEWABLE
+
+    return case.status in REVIEWABLE and case_review(case) is None
+
+
 # -- statistics --------------------------------------------------------------------------------------
 
 

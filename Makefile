@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup serve lint format typecheck bench clean
+.PHONY: demo test setup serve lint format typecheck bench drill reliability clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,19 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Restore drill (SECURITY.md row 13): seed, back up under writes, restore into an empty DB, compare, boot.
+DRILL_CASES ?= 1000
+drill: setup
+	$(BIN)/zhengwu drill --cases $(DRILL_CASES)
+
+# Fault tests (SECURITY.md rows 10, 12, 14; docs/reliability.md) against live gunicorn and the whole API,
+# on SQLite and then on PostgreSQL (temporary databases). Full sizes; RELIABILITY_SCALE=ci gives the
+# reduced ones CI runs. Exit code 5 (nothing collected, e.g. after a -k filter) is not a failure.
+RELIABILITY_PG ?= postgres://postgres@127.0.0.1:5432/zhengwu_reliability
+reliability: setup
+	$(BIN)/pytest -q -p no:xdist -m reliability reliability $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	DATABASE_URL=$(RELIABILITY_PG) $(BIN)/pytest -q -p no:xdist -m reliability reliability $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache

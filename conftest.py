@@ -29,9 +29,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def api_client():
-    from rest_framework.test import APIClient
+    from zhengwu.common.tests.clients import KeyedAPIClient  # POSTs carry a fresh Idempotency-Key
 
-    return APIClient()
+    return KeyedAPIClient()
 
 
 @pytest.fixture(autouse=True)
@@ -86,14 +86,27 @@ def _page(browser, width: int, height: int):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": width, "height": height}, device_scale_factor=1
     )
-    return context, context.new_page()
+    page = context.new_page()
+    # The Content-Security-Policy (zhengwu/common/security_headers.py) must block nothing the pages need.
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda msg: page.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return context, page
+
+
+def _close(context, page) -> None:
+    violations = list(page.csp_violations)
+    context.close()
+    assert violations == [], f"CSP violations in the browser console: {violations}"
 
 
 @pytest.fixture
 def phone(browser):
     context, page = _page(browser, 390, 844)
     yield page
-    context.close()
+    _close(context, page)
 
 
 @pytest.fixture
@@ -105,4 +118,4 @@ def page(phone):
 def desk(browser):
     context, page = _page(browser, 1280, 900)
     yield page
-    context.close()
+    _close(context, page)

@@ -418,7 +418,9 @@ class CardSerializer(serializers.Serializer):
 class ApplicantInputSerializer(StrictSerializer):
     kind = EnumInputField(ApplicantKind, help_text="申请人类型")
     name = serializers.CharField(max_length=128, help_text="姓名/名称")
-    id_number = serializers.CharField(max_length=18, help_text="居民身份证号码或统一社会信用代码")
+    # Longer than 18 on purpose: spaces are removed and the length is judged by the domain validator,
+    # whose message names the rule ("身份证号码应为18位") instead of a generic length error.
+    id_number = serializers.CharField(max_length=40, help_text="居民身份证号码或统一社会信用代码")
     phone = serializers.CharField(
         max_length=32, required=False, default="", allow_blank=True, help_text="联系电话"
     )

@@ -27,7 +27,6 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from zhengwu.api import case_serializers as cs
@@ -38,7 +37,7 @@ from zhengwu.cases import selectors, services
 from zhengwu.cases.certificates import certificate_verify
 from zhengwu.cases.filtersets import StaffCaseFilter
 from zhengwu.catalog.selectors import item_get_for_user, item_public_get
-from zhengwu.common import clock, filestore
+from zhengwu.common import clock, filestore, idempotency, ratelimit
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.common.uploads import SIZE_LIMITS
 from zhengwu.domain.calendar import CalendarNotAvailable
@@ -56,6 +55,11 @@ ERROR_401 = OpenApiResponse(ErrorSerializer, description="未登录或令牌无�
 ERROR_403 = OpenApiResponse(ErrorSerializer, description="角色不能执行此操作")
 ERROR_404 = OpenApiResponse(ErrorSerializer, description="办件不存在或不在数据范围内")
 ERROR_409 = OpenApiResponse(ErrorSerializer, description="该办件已被他人处理（并发冲突），请刷新后重试")
+ERROR_409_KEY = OpenApiResponse(ErrorSerializer, description="使用同一幂等键的请求正在处理中")
+ERROR_422 = OpenApiResponse(ErrorSerializer, description="幂等键已用于内容不同的另一请求")
+ERROR_429 = OpenApiResponse(
+    ErrorSerializer, description="提交过于频繁（每个账号每分钟 10 次、每个地址每分钟 60 次），见 Retry-After"
+)
 
 CONFLICT_EXAMPLE = OpenApiExample(
     "并发冲突",
@@ -100,6 +104,7 @@ class CaseListView(generics.ListAPIView):
     permission_classes = STAFF
     serializer_class = cs.CaseListSerializer
     filterset_class = StaffCaseFilter
+    throttle_classes = ratelimit.submission_throttles("case_submit")  # POST only
 
     def get_permissions(self):
         # Listing is for staff; filing an application is open to a citizen account too.
@@ -129,7 +134,9 @@ class CaseListView(generics.ListAPIView):
         description="工作人员窗口收件：登记申请人（按证件号码查找或新建），按事项现行版本建立办件并提交，"
         "受理时限（5个工作日）自收件当日起算。网上办事账号以本人为申请人网上申报（`channel` 只能为 "
         "`online`），可先保存草稿（`draft=true`），再上传材料并提交。"
-        "请求中不能设置状态、部门、办理人或到期日，出现这些字段返回 400。",
+        "请求中不能设置状态、部门、办理人或到期日，出现这些字段返回 400。"
+        "须带 `Idempotency-Key` 请求头：同一个键重复提交只建立一个办件，重复请求返回第一次的结果。",
+        parameters=[idempotency.IDEMPOTENCY_KEY],
         request=cs.CaseCreateSerializer,
         responses={
             201: cs.CaseDetailSerializer,
@@ -137,8 +144,12 @@ class CaseListView(generics.ListAPIView):
             401: ERROR_401,
             403: ERROR_403,
             404: ERROR_404,
+            409: ERROR_409_KEY,
+            422: ERROR_422,
+            429: ERROR_429,
         },
     )
+    @idempotency.idempotent
     def post(self, request: Request) -> Response:
         data = cs.CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -546,16 +557,26 @@ class CaseActionView(APIView):
         return Response(case_detail_data(request, number))
 
 
+# Actions that file something for the applicant: they need an Idempotency-Key and count against the
+# submission rate limit shared with the portal and case creation.
+SUBMISSION_ACTIONS = frozenset({"submit"})
+
+
 def _action_view(spec: CaseActionSpec) -> type[CaseActionView]:
     def post(self, request: Request, number: str) -> Response:
         return CaseActionView.post(self, request, number)
 
+    submission = spec.name in SUBMISSION_ACTIONS
+    if submission:
+        post = idempotency.idempotent(post)
     post = extend_schema(
         operation_id=f"case_{spec.name}",
         tags=[TAG_ACTIONS],
         summary=spec.summary,
-        description=spec.description + f" 成功返回办件详情。对应 `allowed_actions` 中的 `{spec.name}`。",
-        parameters=[NUMBER],
+        description=spec.description
+        + f" 成功返回办件详情。对应 `allowed_actions` 中的 `{spec.name}`。"
+        + ("须带 `Idempotency-Key` 请求头，重复请求返回第一次的结果。" if submission else ""),
+        parameters=[NUMBER, idempotency.IDEMPOTENCY_KEY] if submission else [NUMBER],
         request=spec.serializer,
         responses={
             200: cs.CaseDetailSerializer,
@@ -564,11 +585,15 @@ def _action_view(spec: CaseActionSpec) -> type[CaseActionView]:
             403: ERROR_403,
             404: ERROR_404,
             409: ERROR_409,
+            **({422: ERROR_422, 429: ERROR_429} if submission else {}),
         },
         examples=[CONFLICT_EXAMPLE],
     )(post)
     name = "Case" + "".join(part.title() for part in spec.name.split("_")) + "View"
-    return type(name, (CaseActionView,), {"spec": spec, "post": post, "__doc__": spec.summary})
+    attrs: dict[str, Any] = {"spec": spec, "post": post, "__doc__": spec.summary}
+    if submission:
+        attrs["throttle_classes"] = ratelimit.submission_throttles("case_submit")
+    return type(name, (CaseActionView,), attrs)
 
 
 ACTION_VIEWS: dict[str, type[CaseActionView]] = {spec.name: _action_view(spec) for spec in ACTIONS}
@@ -709,14 +734,12 @@ class CardListView(generics.ListAPIView):
 # Public: progress and certificate verification
 
 
-class ProgressThrottle(SimpleRateThrottle):
-    """At most 30 progress queries a minute from one address: query codes cannot be enumerated."""
+class ProgressThrottle(ratelimit.SharedRateThrottle):
+    """At most 30 progress queries a minute from one address: query codes cannot be enumerated.
+    Counted on the shared counter, so the limit holds across server processes."""
 
     scope = "case_progress"
     rate = "30/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class ProgressView(APIView):

@@ -17,11 +17,10 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from zhengwu.api.serializers import ErrorSerializer
-from zhengwu.common import clock, filestore
+from zhengwu.common import clock, filestore, idempotency, ratelimit
 from zhengwu.common.api import Pagination
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
@@ -97,7 +96,9 @@ class TicketDetailSerializer(TicketListSerializer):
     topic = serializers.CharField(help_text="诉求主题")
     region = serializers.CharField(source="region.name", help_text="诉求区划")
     location = serializers.CharField(help_text="诉求地点")
-    caller = serializers.SerializerMethodField(help_text="来电人：承办单位看到脱敏信息，保密件不显示")
+    caller = serializers.SerializerMethodField(
+        help_text="来电人（姓名、电话均已脱敏；保密件对承办单位不显示；热线中心可在工作台“查看完整信息”）"
+    )
     reply = serializers.CharField(help_text="答复内容")
     satisfaction = serializers.CharField(help_text="回访满意度")
     extension_state = serializers.CharField(help_text="延期状态")
@@ -195,6 +196,7 @@ class TicketListView(generics.ListAPIView):
     permission_classes = STAFF
     serializer_class = TicketListSerializer
     pagination_class = Pagination
+    throttle_classes = ratelimit.submission_throttles("ticket_create")  # POST only
 
     def get_queryset(self):
         params = self.request.query_params
@@ -223,10 +225,20 @@ class TicketListView(generics.ListAPIView):
     @extend_schema(
         tags=[TAG],
         summary="登记工单",
-        description="坐席登记来电（channel=phone）或对接系统推送诉求（channel=api）。",
+        description="坐席登记来电（channel=phone）或对接系统推送诉求（channel=api）。"
+        "须带 `Idempotency-Key` 请求头：同一个键重复提交只登记一张工单，重复请求返回第一次的结果。",
+        parameters=[idempotency.IDEMPOTENCY_KEY],
         request=TicketCreateSerializer,
-        responses={201: TicketDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={
+            201: TicketDetailSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            409: ErrorSerializer,
+            422: ErrorSerializer,
+            429: ErrorSerializer,
+        },
     )
+    @idempotency.idempotent
     def post(self, request: Request) -> Response:
         data = TicketCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -426,14 +438,11 @@ class TicketFileDownloadView(APIView):
             raise NotFound("文件内容已丢失，请联系管理员。") from None
 
 
-class TicketProgressThrottle(SimpleRateThrottle):
-    """At most 30 progress queries a minute from one address."""
+class TicketProgressThrottle(ratelimit.SharedRateThrottle):
+    """At most 30 progress queries a minute from one address, counted across server processes."""
 
     scope = "ticket_progress"
     rate = "30/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TicketProgressView(APIView):

@@ -17,12 +17,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from zhengwu.api.serializers import ErrorSerializer
 from zhengwu.common.clock import LOCAL_TZ
 from zhengwu.common.errors import DomainError, NotFound
+from zhengwu.common.ratelimit import SharedRateThrottle
 from zhengwu.domain.hotline_flow import FINISHED, Status
 from zhengwu.hotline import choices as c
 from zhengwu.hotline.models import Ticket
@@ -33,14 +33,11 @@ DESCRIPTION_LIMIT = 200
 MAX_LIMIT = 200
 
 
-class Open311Throttle(SimpleRateThrottle):
-    """At most 60 Open311 reads a minute from one address."""
+class Open311Throttle(SharedRateThrottle):
+    """At most 60 Open311 reads a minute from one address, counted across server processes."""
 
     scope = "open311"
     rate = "60/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class PublicView(APIView):

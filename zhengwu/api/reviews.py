@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from zhengwu.api.serializers import ErrorSerializer
 from zhengwu.cases.permissions import case_get_for_user
-from zhengwu.common import clock
+from zhengwu.common import clock, idempotency, ratelimit
 from zhengwu.common.api import Pagination
 from zhengwu.common.errors import DomainError, PermissionDenied
 from zhengwu.metrics.selectors import period_parse
@@ -114,6 +114,8 @@ class CanViewStats(permissions.BasePermission):
 
 class ReviewListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = Pagination  # documents the paginated answer in the schema (get() pages by hand)
+    throttle_classes = ratelimit.submission_throttles("review_submit")  # POST only
 
     @extend_schema(
         tags=[TAG],
@@ -135,15 +137,21 @@ class ReviewListView(APIView):
     @extend_schema(
         tags=[TAG],
         summary="评价本人办件",
-        description="办事群众对本人已办结的办件作出评价（一事一评，自愿，无默认值，每件一次）。差评自动转办理部门整改。",
+        description="办事群众对本人已办结的办件作出评价（一事一评，自愿，无默认值，每件一次）。差评自动转办理部门整改。"
+        "须带 `Idempotency-Key` 请求头，重复请求返回第一次的结果。",
+        parameters=[idempotency.IDEMPOTENCY_KEY],
         request=ReviewCreateSerializer,
         responses={
             201: ReviewSerializer,
             400: OpenApiResponse(ErrorSerializer, description="输入有误或已评价"),
             403: ErrorSerializer,
             404: ErrorSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="使用同一幂等键的请求正在处理中"),
+            422: OpenApiResponse(ErrorSerializer, description="幂等键已用于内容不同的另一请求"),
+            429: OpenApiResponse(ErrorSerializer, description="提交过于频繁，见 Retry-After"),
         },
     )
+    @idempotency.idempotent
     def post(self, request: Request) -> Response:
         if not request.user.applicant_id:
             raise PermissionDenied("评价须由办事群众本人作出，工作人员不得代为评价。")

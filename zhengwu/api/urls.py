@@ -3,14 +3,16 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from zhengwu.api import assessment, bundles, cases, guidance, metrics, views
+from zhengwu.api import assessment, bundles, cases, guidance, metrics, pii, tokens, views
 
 app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs_page, name="docs"),
-    path("v1/auth/token/", views.TokenView.as_view(), name="token"),
+    path("v1/auth/token/", tokens.TokenView.as_view(), name="token"),
+    path("v1/auth/tokens/", tokens.TokenListView.as_view(), name="token_list"),
+    path("v1/auth/tokens/<int:token_id>/", tokens.TokenRevokeView.as_view(), name="token_revoke"),
     path("v1/regions/", views.RegionListView.as_view(), name="region_list"),
     path("v1/regions/<str:code>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("v1/departments/", views.DepartmentListView.as_view(), name="department_list"),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("v1/cases/", cases.CaseListView.as_view(), name="case_list"),
     path("v1/cases/<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
     path("v1/cases/<str:number>/timeline/", cases.CaseTimelineView.as_view(), name="case_timeline"),
+    path("v1/cases/<str:number>/pii/reveal/", pii.CasePiiRevealView.as_view(), name="case_pii_reveal"),
     path(
         "v1/cases/<str:number>/clocks/<str:kind>/explain/",
         cases.ClockExplainView.as_view(),
@@ -61,6 +64,10 @@ urlpatterns = [
     path("", ("zhengwu.api.hotline", None, None)),  # urlpatterns live in that module
     path("", ("zhengwu.api.open311", None, None)),  # Open311 GeoReport v2 read endpoints
     path("", ("zhengwu.api.budget", None, None)),
+    # 取号叫号 (hall queue) — zhengwu/queueing
+    path("", ("zhengwu.api.queueing", None, None)),  # urlpatterns live in that module
+    # 预约 (appointments) — zhengwu/appointments
+    path("", ("zhengwu.api.appointments", None, None)),  # urlpatterns live in that module
     # Assessment (考核)
     path("v1/assessment/schemes/", assessment.SchemeListView.as_view(), name="assessment_scheme_list"),
     path(

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import functools
 
-from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from zhengwu.api import schema_docs
@@ -36,7 +33,8 @@ from zhengwu.catalog.selectors import (
     item_public_list,
     version_with_children,
 )
-from zhengwu.common.errors import DomainError, NotFound
+from zhengwu.common.errors import NotFound
+from zhengwu.common.ratelimit import SharedRateThrottle
 from zhengwu.organization.selectors import department_public_list, region_list, sees_everything
 
 TAG_REGIONS = "行政区划"
@@ -216,58 +214,15 @@ class StaffItemDetailView(APIView):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tokens
+# Tokens (the views are in zhengwu/api/tokens.py)
 
 
-class TokenThrottle(SimpleRateThrottle):
-    """At most 10 attempts a minute from one address: passwords cannot be guessed through the API."""
+class TokenThrottle(SharedRateThrottle):
+    """At most 10 attempts a minute from one address: passwords cannot be guessed through the API.
+    Counted across server processes."""
 
     scope = "auth_token"
     rate = "10/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class TokenView(APIView):
-    authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
-    throttle_classes = [TokenThrottle]
-
-    @extend_schema(
-        tags=[TAG_AUTH],
-        summary="获取访问令牌",
-        description="用工作人员的用户名和密码换取令牌，之后在请求头中携带 `Authorization: Token <token>`。"
-        "同一账号多次获取得到同一令牌。用户名不存在、密码错误或账号停用时一律返回“用户名或密码错误。”。"
-        "每个地址每分钟最多尝试 10 次。",
-        request=s.TokenRequestSerializer,
-        responses={
-            200: s.TokenSerializer,
-            400: ERROR_400,
-            429: OpenApiResponse(s.ErrorSerializer, "尝试过于频繁"),
-        },
-        examples=[
-            OpenApiExample(
-                "凭据错误",
-                value={"code": "invalid_credentials", "message": "用户名或密码错误。", "fields": {}},
-                response_only=True,
-                status_codes=["400"],
-            )
-        ],
-    )
-    def post(self, request: Request) -> Response:
-        data = s.TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=data.validated_data["username"],
-            password=data.validated_data["password"],
-        )
-        if user is None:
-            raise DomainError("invalid_credentials", "用户名或密码错误。")
-        # DRF's own table: issuing a token is not a change of any domain object.
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(s.TokenSerializer({"token": token.key}).data)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from zhengwu.assessment.choices import EntryStatus, EvaluationStatus, UnitKind
 from zhengwu.assessment.facts import unit_facts
 from zhengwu.assessment.models import Evaluation, EvidenceFile, ManualEntry, Scheme
 from zhengwu.assessment.selectors import assessed_units
+from zhengwu.audit.services import record
 from zhengwu.common import filestore
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.common.uploads import inspect_upload
@@ -329,6 +330,12 @@ def _review(*, entry: ManualEntry, actor, status: str, note: str, now: dt.dateti
         )
         if not changed:
             raise Conflict("conflict", "该记录已被审核，请刷新后查看。")
+        record(
+            "assessment.entry_approve" if status == EntryStatus.APPROVED else "assessment.entry_reject",
+            actor=actor,
+            obj=entry,
+            detail={"status": status, "note": note[:500]},
+        )
     entry.refresh_from_db()
     return entry
 
@@ -454,6 +461,7 @@ def evaluation_publish(*, evaluation: Evaluation, actor, now: dt.datetime) -> Ev
         )
         if not changed:
             raise Conflict("conflict", "该考核结果已被他人发布，请刷新后查看。")
+        record("assessment.publish", actor=actor, obj=evaluation)
     evaluation.refresh_from_db()
     return evaluation
 

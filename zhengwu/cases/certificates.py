@@ -54,6 +54,7 @@ def certificate_build(*, case: Case, today: dt.date, valid_years: int | None = N
     }
     backend = get_backend()
     data = canonical(content)
+    stored = {key: value for key, value in content.items() if key != "holder_id"}
     return Certificate.objects.create(
         case=case,
         number=number,
@@ -63,7 +64,8 @@ def certificate_build(*, case: Case, today: dt.date, valid_years: int | None = N
         issuer=case.department,
         issued_on=today,
         valid_until=valid_until,
-        content=content,
+        content=stored,  # the ID number is signed but stored encrypted, not in the JSON
+        holder_id_number=content["holder_id"],
         content_digest=backend.digest(data),
         signature=backend.sign(data),
         signature_algorithm=backend.signature_algorithm,
@@ -106,8 +108,8 @@ def certificate_verify(*, code: str, today: dt.date) -> Verification:
     )
     if certificate is None:
         raise NotFound("未找到该核验码对应的证照，请核对后重试。")
-    valid = get_backend().verify(canonical(certificate.content), certificate.signature)
-    public = dict(certificate.content)
+    valid = get_backend().verify(canonical(certificate.signed_content()), certificate.signature)
+    public = certificate.signed_content()
     if public.get("holder_kind") == "person":  # USCCs of legal persons are public (DOMAIN §11)
         public["holder_id"] = mask_id_number(public.get("holder_id", ""))
     return Verification(

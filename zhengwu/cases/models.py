@@ -14,6 +14,7 @@ from django.db import models
 
 from zhengwu.cases import choices as c
 from zhengwu.common.models import AppendOnly, StoredFile, TimeStampedModel
+from zhengwu.common.pii import EncryptedTextField
 
 
 class CaseSequence(models.Model):
@@ -87,9 +88,10 @@ class Case(TimeStampedModel):
         related_name="applications",
     )
     agent_name = models.CharField("代办人姓名", max_length=64, blank=True)
-    agent_id_number = models.CharField("代办人证件号码", max_length=18, blank=True)
-    agent_phone = models.CharField("代办人电话", max_length=32, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    # Encrypted at rest (zhengwu.common.pii); no blind index: nothing searches by them.
+    agent_id_number = EncryptedTextField("代办人证件号码", max_length=18, blank=True)
+    agent_phone = EncryptedTextField("代办人电话", max_length=32, blank=True)
+    contact_phone = EncryptedTextField("联系电话", max_length=32, blank=True)
     channel = models.CharField("申报渠道", max_length=16, choices=c.Channel.choices)
     case_kind = models.CharField("办件类型", max_length=16)
     form_data = models.JSONField("申请表", default=dict, blank=True)
@@ -405,7 +407,8 @@ class Certificate(TimeStampedModel):
     issuer = models.ForeignKey("organization.Department", verbose_name="发证机关", on_delete=models.PROTECT)
     issued_on = models.DateField("发证日期")
     valid_until = models.DateField("有效期至", null=True, blank=True)
-    content = models.JSONField("证照内容")
+    content = models.JSONField("证照内容", help_text="签名内容，不含持证人证件号码（加密另存）")
+    holder_id_number = EncryptedTextField("持证人证件号码", max_length=18, blank=True)
     content_digest = models.CharField("内容摘要", max_length=128)
     signature = models.TextField("数字签名")
     signature_algorithm = models.CharField("签名算法", max_length=32)
@@ -419,3 +422,11 @@ class Certificate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.number}）"
+
+    def signed_content(self) -> dict:
+        """The content as signed: the stored JSON plus the holder's ID number, which is kept out of
+        the JSON and encrypted at rest (`holder_id_number`, zhengwu.common.pii)."""
+        content = dict(self.content)
+        if self.holder_id_number:
+            content["holder_id"] = self.holder_id_number
+        return content

@@ -45,7 +45,7 @@ from zhengwu.common import filestore
 from zhengwu.common.clock import LOCAL_TZ
 from zhengwu.common.errors import DomainError, PermissionDenied
 from zhengwu.common.sequences import next_in_sequence
-from zhengwu.common.uploads import inspect_upload
+from zhengwu.common.uploads import check_file_count, inspect_upload
 from zhengwu.domain import deadlines as dl
 from zhengwu.domain.calendar import CalendarNotAvailable, WorkCalendar
 from zhengwu.domain.case_flow import FINISHED, INTAKE, Action, Status, TransitionNotAllowed, next_status
@@ -79,8 +79,13 @@ DEFICIENCY_OVERDUE = "D1"  # 容缺 materials not supplied by the deficiency clo
 class Conflict(DomainError):
     status_code = 409
 
-    def __init__(self) -> None:
-        super().__init__("conflict", "该办件已被他人处理，请刷新页面后重试。")
+    def __init__(self, message: str = "该办件已被他人处理，请刷新页面后重试。") -> None:
+        super().__init__("conflict", message)
+
+
+# Two clerks accepting one case (SECURITY.md row 10): the loser is told who won, whether it read the case
+# before the winner's commit (stale version) or after it (already accepted).
+ACCEPT_CONFLICT = "该件已被他人受理，请刷新页面后重试。"
 
 
 # -- reading helpers shared by the services ------------------------------------------------------
@@ -639,6 +644,7 @@ def case_file_add(
         raise DomainError("invalid", "材料不属于该办件。", {"material": ["材料不属于该办件。"]})
     if case.status in FINISHED:
         raise DomainError("case_finished", "办件已办结，不能再上传材料。")
+    check_file_count(existing=material.files.count(), what=f"材料“{material.name}”")
     info = inspect_upload(name=name, data=data)
     file = MaterialFile.objects.create(
         case_material=material, uploaded_by=actor, **filestore.stored_fields(data, info)
@@ -728,7 +734,14 @@ def case_accept(
 ) -> Case:
     """Accept a complete application (受理); with `commitment`, under 告知承诺制."""
     _require_staff(actor, case, INTAKE_ROLES)
-    case = _locked_copy(case, Action.ACCEPT)
+    try:
+        case = _locked_copy(case, Action.ACCEPT)
+    except Conflict:
+        raise Conflict(ACCEPT_CONFLICT) from None
+    except DomainError as refused:
+        if refused.code == "transition_not_allowed" and case.accepted_on is not None:
+            raise Conflict(ACCEPT_CONFLICT) from None
+        raise
     if commitment:
         if case.item_version.reform_mode != ReformMode.COMMITMENT:
             raise DomainError("no_commitment", "该事项未实行告知承诺制。")

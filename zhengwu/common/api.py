@@ -46,6 +46,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.ParseError):
         # DRF's text carries the parser's English message ("JSON parse error - Expecting …").
         exc = exceptions.ParseError("请求内容无法解析，请检查请求体格式（如 JSON 语法）。")
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF's text is English ("Request was throttled…"); Retry-After is set from `wait` below.
+        wait = None if exc.wait is None else max(1, int(exc.wait + 0.999))
+        exc = exceptions.Throttled(
+            detail=f"操作过于频繁，请 {wait} 秒后再试。" if wait else "操作过于频繁，请稍后再试。"
+        )
+        exc.wait = wait
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

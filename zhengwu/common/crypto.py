@@ -23,6 +23,7 @@ Keys come from the environment (read in ``zhengwu/config/settings.py``), never f
     ZHENGWU_BLIND_INDEX_KEY  hex, at least 16 bytes; the HMAC key of blind indexes, separate from data keys.
     ZHENGWU_SIGNING_KEY      SM2: the private key as 64 hex digits. ECDSA: an unencrypted PEM private key
                              (``\\n`` escapes allowed) or the private scalar as 64 hex digits.
+    ZHENGWU_AUDIT_KEY        hex, at least 16 bytes; the HMAC key of the audit log's hash chain (``audit_mac``).
 
 With ``ZHENGWU_DEBUG=1`` (development and tests) a key that is not set is derived from SECRET_KEY with HKDF.
 Those keys are for DEVELOPMENT ONLY; their data key id is ``dev-only``. With ``ZHENGWU_DEBUG=0`` a missing
@@ -94,6 +95,10 @@ class CryptoBackend(abc.ABC):
     @abc.abstractmethod
     def blind_index(self, value: str) -> str:
         """Keyed MAC (hex) of the exact UTF-8 bytes of `value`; callers normalise the value first."""
+
+    def audit_mac(self, data: bytes) -> str:
+        """Keyed MAC (hex) of `data` with the audit key: the links of the audit log's hash chain."""
+        raise NotImplementedError(f"密码后端 {self.name} 未实现审计日志的 HMAC（audit_mac）。")
 
     @abc.abstractmethod
     def digest(self, data: bytes) -> str:
@@ -272,12 +277,14 @@ class _SoftwareBackend(CryptoBackend):
         data_keys: str = "",
         blind_index_key: str = "",
         signing_key: str = "",
+        audit_key: str = "",
         development_secret: str | None = None,
     ):
         """Raw values in the environment formats; `development_secret` (SECRET_KEY) enables development keys."""
         self._raw_data_keys = data_keys
         self._raw_blind_index_key = blind_index_key
         self._raw_signing_key = signing_key
+        self._raw_audit_key = audit_key
         self._development_secret = development_secret
 
     @classmethod
@@ -286,6 +293,7 @@ class _SoftwareBackend(CryptoBackend):
             data_keys=settings.ZHENGWU_CRYPTO_KEYS,
             blind_index_key=settings.ZHENGWU_BLIND_INDEX_KEY,
             signing_key=settings.ZHENGWU_SIGNING_KEY,
+            audit_key=getattr(settings, "ZHENGWU_AUDIT_KEY", ""),
             development_secret=settings.SECRET_KEY if settings.ZHENGWU_CRYPTO_DEV_KEYS else None,
         )
 
@@ -312,6 +320,15 @@ class _SoftwareBackend(CryptoBackend):
                 )
             return key
         return self._development("blind index key", 32, "ZHENGWU_BLIND_INDEX_KEY", "盲索引密钥")
+
+    @functools.cached_property
+    def _audit_key(self) -> bytes:
+        if self._raw_audit_key.strip():
+            key = _hex(self._raw_audit_key, "ZHENGWU_AUDIT_KEY")
+            if len(key) < 16:
+                raise ImproperlyConfigured("ZHENGWU_AUDIT_KEY 太短：至少需要 16 字节（32 个十六进制字符）。")
+            return key
+        return self._development("audit key", 32, "ZHENGWU_AUDIT_KEY", "审计日志密钥")
 
     @functools.cached_property
     def _signer(self) -> _Sm2Signer | _EcdsaSigner:
@@ -359,6 +376,11 @@ class _SoftwareBackend(CryptoBackend):
     def blind_index(self, value: str) -> str:
         mac = hmac.HMAC(self._blind_index_key, self._hash())
         mac.update(value.encode("utf-8"))
+        return mac.finalize().hex()
+
+    def audit_mac(self, data: bytes) -> str:
+        mac = hmac.HMAC(self._audit_key, self._hash())
+        mac.update(data)
         return mac.finalize().hex()
 
     def digest(self, data: bytes) -> str:
@@ -445,6 +467,7 @@ _SETTINGS = {
     "ZHENGWU_CRYPTO_KEYS",
     "ZHENGWU_BLIND_INDEX_KEY",
     "ZHENGWU_SIGNING_KEY",
+    "ZHENGWU_AUDIT_KEY",
     "ZHENGWU_CRYPTO_DEV_KEYS",
 }
 

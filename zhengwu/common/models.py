@@ -46,3 +46,59 @@ class StoredFile(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RateCounter(models.Model):
+    """One fixed-window rate-limit counter shared by every server process (`common.ratelimit`), used
+    when no Redis is configured. `name` is "<scope>:<period>:<identity>"; `slot` is the window number
+    (unix time // period) and `slot_end` its end in unix seconds. Bumped only by one atomic upsert;
+    rows of ended windows are deleted by `zhengwu purge_idempotency` (no created_at: a counter row is
+    rewritten every window)."""
+
+    name = models.CharField("计数键", max_length=255, unique=True)
+    slot = models.BigIntegerField("窗口序号")
+    slot_end = models.BigIntegerField("窗口结束（Unix 秒）", db_index=True)
+    hits = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.hits}"
+
+
+class IdempotencyKey(TimeStampedModel):
+    """One `Idempotency-Key` an API client sent to a create operation (`common.idempotency`).
+
+    `(principal, key)` is unique: `principal` is "user:<id>" for a signed-in account or "anon:<ip>".
+    The row is claimed (`in_flight`) and committed before the operation runs; the operation's own
+    transaction then stores the answer (`done`), so the case and its stored response commit together.
+    A repeat gets the stored answer; `fingerprint` (SHA-256 of method, path and canonical body) tells a
+    reuse with another body (422). Rows are kept until `expires_at` (24 h)."""
+
+    class State(models.TextChoices):
+        IN_FLIGHT = "in_flight", "处理中"
+        DONE = "done", "已完成"
+
+    principal = models.CharField("请求方", max_length=100)
+    key = models.CharField("幂等键", max_length=255)
+    fingerprint = models.CharField("请求摘要", max_length=64)
+    method = models.CharField("方法", max_length=10)
+    path = models.CharField("路径", max_length=255)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.IN_FLIGHT)
+    response_status = models.PositiveSmallIntegerField("响应状态码", null=True, blank=True)
+    response_body = models.TextField("响应内容", blank=True, default="")
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "幂等键"
+        verbose_name_plural = "幂等键"
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="common_idempotency_principal_key_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import filetype
 from django.conf import settings
@@ -49,6 +49,8 @@ MIME_TYPES: dict[str, str] = {
 }
 
 MAX_NAME_LENGTH = 200
+# Files one object (a case material, a 12345 ticket, a rectification, an evidence item) may hold.
+MAX_FILES_PER_OBJECT = 10
 ZIP_KINDS = frozenset({"docx", "xlsx", "ofd"})
 ZIP_MAX_ENTRIES = 1000
 ZIP_MAX_EXPANDED_BYTES = 100 * MB
@@ -125,6 +127,29 @@ def inspect_upload(
         sha256=hashlib.sha256(data).hexdigest(),
         original_name=display,
     )
+
+
+def check_file_count(
+    *, existing: int, adding: int = 1, limit: int = MAX_FILES_PER_OBJECT, what: str = ""
+) -> None:
+    """Refuse (DomainError "upload_refused") when `existing + adding` files would exceed `limit`."""
+    if existing + adding > limit:
+        owner = what or "每个对象"
+        _refuse(f"{owner}最多上传 {limit} 个文件（已有 {existing} 个），不予接收。")
+
+
+def validate_file_field(file: Any) -> None:
+    """A model/form field validator running `inspect_upload` on a Django `File`: for FileFields that are
+    still stored by Django's storage (e.g. catalogue templates uploaded in the admin)."""
+    from django.core.exceptions import ValidationError
+
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    try:
+        inspect_upload(name=getattr(file, "name", "") or "", data=data)
+    except DomainError as error:
+        raise ValidationError(error.message, code="upload_refused") from None
 
 
 def _refuse(message: str) -> NoReturn:

@@ -12,6 +12,7 @@ ZHENGWU_PRIVATE_FILES where case material files are kept (default $ZHENGWU_VAR_D
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -52,11 +53,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "zhengwu.common",
+    "zhengwu.audit",
     "zhengwu.organization",
+    "zhengwu.accounts",
     "zhengwu.workdays",
     "zhengwu.catalog",
     "zhengwu.cases",
@@ -67,6 +72,9 @@ INSTALLED_APPS = [
     "zhengwu.reviews",
     "zhengwu.hotline",
     "zhengwu.budget",
+    "zhengwu.queueing",
+    "zhengwu.appointments",
+    "zhengwu.hall_figures",
     "zhengwu.portal",
     "zhengwu.workbench",
     "zhengwu.api",
@@ -75,13 +83,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhengwu.common.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "zhengwu.accounts.middleware.SessionSecurityMiddleware",
+    "zhengwu.audit.middleware.AuditMiddleware",
+    "zhengwu.workbench.access.AdminConfinementMiddleware",  # 三员: each administrator on own screens
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last (django-axes): turns a lockout into the 429 answer
 ]
 
 ROOT_URLCONF = "zhengwu.config.urls"
@@ -118,7 +132,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=20000;"
             "PRAGMA foreign_keys=ON;PRAGMA cache_size=-32000;"
         ),
     }
@@ -127,12 +141,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organization.User"
 
+# Accounts (SECURITY.md §4-5, docs/adr/0010-accounts.md, zhengwu/accounts). Password profile: dengbao | asvs.
+ZHENGWU_PASSWORD_PROFILE = os.environ.get("ZHENGWU_PASSWORD_PROFILE", "dengbao")
+ZHENGWU_BREACHED_PASSWORDS_FILE = os.environ.get("ZHENGWU_BREACHED_PASSWORDS_FILE", "")  # one a line, .gz ok
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhengwu.accounts.validators.ProfilePasswordValidator"},
+    {"NAME": "zhengwu.accounts.validators.PasswordHistoryValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: lockout keyed on the username alone, so rotating addresses does not help and one NAT'd office
+# is not locked out together. 3-10 tries and 10-60 minutes are the documented range.
+AXES_FAILURE_LIMIT = int(os.environ.get("ZHENGWU_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ZHENGWU_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zhengwu.accounts.lockout.locked_out"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+AXES_ENABLE_ADMIN = False  # lock records are not edited by hand; the audit log shows failures and locks
+AXES_VERBOSE = False
+# axes.W006 asks for "ip_address" in AXES_LOCKOUT_PARAMETERS: deliberately not (one NAT'd office would be locked
+# out together); addresses are throttled separately below (ZHENGWU_LOGIN_IP_*, zhengwu/accounts/services.py).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# One client address failing over many usernames (credential stuffing): refused after this many failures
+# in this many seconds, counted on the shared counter of zhengwu.common.ratelimit.
+ZHENGWU_LOGIN_IP_FAILURES = int(os.environ.get("ZHENGWU_LOGIN_IP_FAILURES", "20"))
+ZHENGWU_LOGIN_IP_WINDOW = int(os.environ.get("ZHENGWU_LOGIN_IP_WINDOW", "600"))
+# MFA (TOTP, django-otp): "admins" (superusers and the three administrator roles) or "staff" (every staff account).
+ZHENGWU_MFA_REQUIRED = os.environ.get("ZHENGWU_MFA_REQUIRED", "admins")
+OTP_TOTP_ISSUER = "政务服务平台"
+# Sessions: idle limits (minutes) and the absolute lifetime SESSION_COOKIE_AGE (12 h), counted from sign-in.
+ZHENGWU_SESSION_IDLE_MINUTES = int(os.environ.get("ZHENGWU_SESSION_IDLE_MINUTES", "30"))
+ZHENGWU_SESSION_IDLE_MINUTES_ADMIN = int(os.environ.get("ZHENGWU_SESSION_IDLE_MINUTES_ADMIN", "15"))
+# API tokens (zhengwu.accounts.models.ApiToken): days until a new token expires.
+ZHENGWU_API_TOKEN_DAYS = int(os.environ.get("ZHENGWU_API_TOKEN_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -163,22 +208,44 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits count in Redis when configured, else in the common_ratecounter table: never in CACHES
+# (zhengwu/common/ratelimit.py). Idempotency keys of API create operations (zhengwu/common/idempotency.py).
+ZHENGWU_SUBMIT_RATE_ACCOUNT = os.environ.get("ZHENGWU_SUBMIT_RATE_ACCOUNT", "10/min")
+ZHENGWU_SUBMIT_RATE_IP = os.environ.get("ZHENGWU_SUBMIT_RATE_IP", "60/min")
+ZHENGWU_IDEMPOTENCY_TTL = int(os.environ.get("ZHENGWU_IDEMPOTENCY_TTL", "86400"))  # seconds a key is kept
+ZHENGWU_IDEMPOTENCY_WAIT = float(os.environ.get("ZHENGWU_IDEMPOTENCY_WAIT", "10"))  # a repeat waits this long
+ZHENGWU_IDEMPOTENCY_STALE = int(os.environ.get("ZHENGWU_IDEMPOTENCY_STALE", "300"))  # abandoned claim after
 
 LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "workbench:login"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("ZHENGWU_SESSION_AGE", str(8 * 3600)))
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("ZHENGWU_SESSION_AGE", str(12 * 3600)))  # absolute: zhengwu.accounts
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Hardening (docs/adr/0012-hardening-and-backup.md, docs/deployment.md). CSP and Cache-Control: no-store come
+# from zhengwu.common.security_headers; ZHENGWU_CSP = {directive: [sources]} replaces its default policy.
+# ZHENGWU_API_DOCS: public | staff | off — who may read /api/docs/ and /api/schema/.
+ZHENGWU_API_DOCS = os.environ.get("ZHENGWU_API_DOCS", "public" if DEBUG else "staff")
+# Behind a TLS-terminating reverse proxy: ZHENGWU_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https" (the proxy
+# must overwrite that header on every request). Unset = trust no proxy header.
+if os.environ.get("ZHENGWU_PROXY_SSL_HEADER"):
+    _header, _, _value = os.environ["ZHENGWU_PROXY_SSL_HEADER"].partition(",")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("ZHENGWU_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("ZHENGWU_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = max(int(os.environ.get("ZHENGWU_HSTS_SECONDS", "31536000")), 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # __Host- prefix: the browser keeps the cookie only if Secure, Path=/ and without Domain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -187,7 +254,7 @@ REST_FRAMEWORK = {
     # Throttles key on REMOTE_ADDR unless a trusted proxy count is set: never on a client-sent X-Forwarded-For.
     "NUM_PROXIES": int(os.environ.get("ZHENGWU_NUM_PROXIES", "0")),
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "zhengwu.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -219,6 +286,13 @@ ZHENGWU_CRYPTO_BACKEND = os.environ.get("ZHENGWU_CRYPTO_BACKEND", "sm")  # sm | 
 ZHENGWU_CRYPTO_KEYS = os.environ.get("ZHENGWU_CRYPTO_KEYS", "")  # kid:hexkey,kid2:hexkey — first encrypts
 ZHENGWU_BLIND_INDEX_KEY = os.environ.get("ZHENGWU_BLIND_INDEX_KEY", "")  # hex, >= 16 bytes
 ZHENGWU_SIGNING_KEY = os.environ.get("ZHENGWU_SIGNING_KEY", "")  # SM2 hex / ECDSA PEM or hex
+ZHENGWU_AUDIT_KEY = os.environ.get("ZHENGWU_AUDIT_KEY", "")  # hex, >= 16 bytes: HMAC key of the audit chain
+
+# Audit log (docs/adr/0009-audit-log.md). Retention in days, default 365; 网络安全法 Art. 21 sets the floor of
+# 180 days (six months), below which neither this setting nor the purge goes.
+ZHENGWU_AUDIT_RETENTION_DAYS = max(int(os.environ.get("ZHENGWU_AUDIT_RETENTION_DAYS", "365")), 180)
+# `flush` (and so TransactionTestCase) may wipe the audit table only in development and tests.
+ZHENGWU_AUDIT_ALLOW_FLUSH = env_bool("ZHENGWU_AUDIT_ALLOW_FLUSH", DEBUG)
 # Development keys derived from SECRET_KEY stand in for unset ones, only when ZHENGWU_DEBUG=1. Kept apart
 # from DEBUG because the test runner switches DEBUG off.
 ZHENGWU_CRYPTO_DEV_KEYS = DEBUG
@@ -229,3 +303,16 @@ ZHENGWU_CALENDAR_WARN_DAYS = int(os.environ.get("ZHENGWU_CALENDAR_WARN_DAYS", "6
 # the SMS invitation before the one reminder to an applicant who has not rated yet.
 ZHENGWU_RECTIFY_DAYS = int(os.environ.get("ZHENGWU_RECTIFY_DAYS", "15"))
 ZHENGWU_REVIEW_REMINDER_DAYS = int(os.environ.get("ZHENGWU_REVIEW_REMINDER_DAYS", "3"))
+# Appointments (预约, docs/adr/0007-appointments.md): N no-shows within D days block online booking for
+# B days; an appointment not checked in becomes a no-show this many minutes after its slot ends.
+ZHENGWU_APPOINTMENT_NO_SHOW_COUNT = int(os.environ.get("ZHENGWU_APPOINTMENT_NO_SHOW_COUNT", "3"))
+ZHENGWU_APPOINTMENT_NO_SHOW_DAYS = int(os.environ.get("ZHENGWU_APPOINTMENT_NO_SHOW_DAYS", "30"))
+ZHENGWU_APPOINTMENT_BLOCK_DAYS = int(os.environ.get("ZHENGWU_APPOINTMENT_BLOCK_DAYS", "30"))
+ZHENGWU_APPOINTMENT_NO_SHOW_GRACE_MINUTES = int(os.environ.get("ZHENGWU_APPOINTMENT_NO_SHOW_GRACE_MINUTES", "30"))
+# Hall queue (取号叫号, docs/adr/0006-hall-queue.md): priority order (commas rank, "|" joins equal ranks),
+# at most N priority calls in a row before a waiting normal ticket (0 = off), recalls before a skip is a
+# no-show, and the service time (seconds) assumed until a group has enough finished tickets to average.
+ZHENGWU_QUEUE_PRIORITY_ORDER = os.environ.get("ZHENGWU_QUEUE_PRIORITY_ORDER", "appointment,elderly|disabled,normal")
+ZHENGWU_QUEUE_MAX_STREAK = int(os.environ.get("ZHENGWU_QUEUE_MAX_STREAK", "3"))
+ZHENGWU_QUEUE_MAX_RECALLS = int(os.environ.get("ZHENGWU_QUEUE_MAX_RECALLS", "2"))
+ZHENGWU_QUEUE_DEFAULT_SERVICE_SECONDS = int(os.environ.get("ZHENGWU_QUEUE_DEFAULT_SERVICE_SECONDS", "600"))

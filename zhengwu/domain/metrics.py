@@ -15,6 +15,9 @@ period unless stated"):
   finished_with_legal — the decision date;
 - cards_yellow, cards_red, overdue (R1: the statutory clock overran) — the card's issue date, voided
   cards excluded;
+- window_received (received at a window: channel `window` with an intake window) and window_on_spot
+  (of those, decided — granted, denied or decided on the spot — on the receipt date: 窗口现场审批) —
+  the receipt date, so the ratio never exceeds 100 %;
 - bundle_cases — the bundle's submission date; startup_finished / startup_days and
   construction_finished / construction_days — the finishing date of 企业开办 / 工程建设项目审批 bundles
   and their working days end to end.
@@ -66,6 +69,8 @@ class Counter(StrEnum):
     STARTUP_DAYS = "startup_days"
     CONSTRUCTION_FINISHED = "construction_finished"
     CONSTRUCTION_DAYS = "construction_days"
+    WINDOW_RECEIVED = "window_received"
+    WINDOW_ON_SPOT = "window_on_spot"
     # catalogue snapshot
     ITEMS = "items"
     ITEMS_DEPTH3 = "items_depth3"
@@ -295,6 +300,18 @@ _METRICS: list[Metric] = [
         unit="%",
         direction=Direction.LOWER,
         doc="一次性补正告知的次数 ÷ 申报量",
+    ),
+    Metric(
+        "window_on_spot_rate",
+        "窗口现场审批率",
+        Kind.RATIO,
+        C.WINDOW_ON_SPOT,
+        C.WINDOW_RECEIVED,
+        unit="%",
+        doc=(
+            "窗口收件（申报渠道为窗口受理、记有受理窗口）的办件中，在收件当日作出准予、不予许可或当场办结决定的"
+            " ÷ 窗口收件的办件，均按收件日期；不予受理、撤回和尚未决定的办件只计入分母（ADR 0008）"
+        ),
     ),
     Metric(
         "bundle_cases",

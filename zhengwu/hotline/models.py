@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from zhengwu.common.models import AppendOnly, StoredFile, TimeStampedModel
+from zhengwu.common.pii import PHONE, BlindIndexField, EncryptedQuerySet, EncryptedTextField
 from zhengwu.hotline import choices as c
 
 
@@ -136,7 +137,8 @@ class Ticket(TimeStampedModel):
         related_name="tickets",
     )
     caller_name = models.CharField("来电人", max_length=64, blank=True)
-    caller_phone = models.CharField("联系电话", max_length=32, blank=True)
+    caller_phone = EncryptedTextField("联系电话", max_length=32, blank=True)  # zhengwu.common.pii
+    caller_phone_index = BlindIndexField(source="caller_phone", kind=PHONE)
     confidential = models.BooleanField("要求保密", default=False, help_text="承办单位看不到来电人身份")
     call_back_declined = models.BooleanField("不需要回访", default=False)
     status = models.CharField("状态", max_length=16, choices=c.TicketStatus.choices, default="received")
@@ -211,6 +213,8 @@ class Ticket(TimeStampedModel):
     faq_published = models.BooleanField(
         "作为常见问题公开", default=False, help_text="网上咨询：答复后由热线中心审核公开在事项指南页"
     )
+
+    objects = EncryptedQuerySet.as_manager()  # .matching(caller_phone=…): exact search by blind index
 
     class Meta:
         verbose_name = verbose_name_plural = "12345工单"

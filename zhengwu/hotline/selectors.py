@@ -78,10 +78,10 @@ def ticket_file_get_for_user(user, number: str, file_id: int) -> TicketFile:
 
 
 def caller_for(user, ticket: Ticket) -> dict[str, str]:
-    """The caller as this person may see them: the centre in full, the unit masked, confidential hidden."""
-    if acts_for_centre(user, ticket):
-        return {"name": ticket.caller_name, "phone": ticket.caller_phone, "hidden": ""}
-    if ticket.confidential:
+    """The caller as this person may see them: masked (DOMAIN §11), and hidden from the unit when the
+    caller asked for confidentiality. The centre gets the full values only through the audited
+    "查看完整信息" (`zhengwu.hotline.pii`)."""
+    if ticket.confidential and not acts_for_centre(user, ticket):
         return {"name": "（保密）", "phone": "（保密）", "hidden": "来电人要求保密"}
     return {"name": mask_name(ticket.caller_name), "phone": mask_phone(ticket.caller_phone), "hidden": ""}
 

@@ -17,6 +17,7 @@ from django.db.models import F
 
 from zhengwu.cases.models import Card, Case
 from zhengwu.common.clock import LOCAL_TZ
+from zhengwu.domain.hall_figures import decided_on_the_spot
 from zhengwu.domain.metrics import Counter
 from zhengwu.metrics.models import DailyCount, Grain, MonthlyCount
 from zhengwu.metrics.sources import ACCEPT_ACTIONS, DECISION_ACTIONS, on_time
@@ -106,6 +107,8 @@ def case_deltas(case: Case, action: str, now: dt.datetime, actor: User | None) -
         ]
         if case.channel == "online":
             out.append((D, dept, day, C.RECEIVED_ONLINE, 1))
+        if case.channel == "window" and window is not None:
+            out += [(D, dept, day, C.WINDOW_RECEIVED, 1), (W, window, day, C.WINDOW_RECEIVED, 1)]
         if case.cross_region:
             out += [
                 (D, dept, day, C.CROSS_REGION_HANDLED, 1),
@@ -131,6 +134,16 @@ def case_deltas(case: Case, action: str, now: dt.datetime, actor: User | None) -
             (D, dept, day, C.FINISHED_IMMEDIATE, int(case.case_kind == "immediate")),
             (D, dept, day, C.USED_DAYS, used),
         ]
+        if decided_on_the_spot(
+            channel=case.channel,
+            window_id=window,
+            received_on=case.received_on,
+            decided_on=case.decided_on,
+        ):  # 窗口现场审批, dated by the receipt (= decision) day
+            out += [
+                (D, dept, case.received_on, C.WINDOW_ON_SPOT, 1),
+                (W, window, case.received_on, C.WINDOW_ON_SPOT, 1),
+            ]
         if case.legal_workdays is not None:
             out += [
                 (D, dept, day, C.FINISHED_WITH_LEGAL, 1),

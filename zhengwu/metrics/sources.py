@@ -76,6 +76,7 @@ DEPT = {Grain.DEPARTMENT: "department"}
 DEPT_WINDOW = {Grain.DEPARTMENT: "department", Grain.WINDOW: "window"}
 WITH_LEGAL = Q(legal_workdays__isnull=False)
 USED = Sum(Coalesce("used_workdays", 0))
+AT_WINDOW = Q(channel="window", window__isnull=False)
 
 SOURCES: tuple[Source, ...] = (
     Source(C.RECEIVED, Case, "received_on", Q(), COUNT, DEPT_WINDOW),
@@ -114,6 +115,16 @@ SOURCES: tuple[Source, ...] = (
         COUNT,
         {Grain.DEPARTMENT: "case__department"},
         datetime=True,
+    ),
+    # 窗口现场审批率 (ADR 0008): window receipts, and those decided on their receipt day, by receipt date.
+    Source(C.WINDOW_RECEIVED, Case, "received_on", AT_WINDOW, COUNT, DEPT_WINDOW),
+    Source(
+        C.WINDOW_ON_SPOT,
+        Case,
+        "received_on",
+        AT_WINDOW & Q(decided_on=F("received_on")),
+        COUNT,
+        DEPT_WINDOW,
     ),
     Source(C.CARDS_YELLOW, Card, "issued_on", Q(level="yellow", voided=False), COUNT, DEPT),
     Source(C.CARDS_RED, Card, "issued_on", Q(level="red", voided=False), COUNT, DEPT),

@@ -7,6 +7,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from zhengwu.accounts.forms import IssuedPasswordChangeForm
+from zhengwu.accounts.services import password_issued
+from zhengwu.audit.services import record
 from zhengwu.domain.masking import mask_id_number, mask_name, mask_phone
 from zhengwu.organization.choices import Role
 from zhengwu.organization.models import (
@@ -129,6 +132,13 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     readonly_fields = ("last_login", "date_joined")
     inlines = [RoleInline, ScopeInline]
     editor_roles = (Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)
+    # A password an administrator sets (new account or reset) must be changed at first sign-in.
+    change_password_form = IssuedPasswordChangeForm
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and obj.has_usable_password():
+            password_issued(user=obj)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).prefetch_related("roles")
@@ -147,9 +157,31 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
         return "、".join(r.get_role_display() for r in obj.roles.all())
 
     def save_related(self, request, form, formsets, change):
-        """Roles go through the service so that 三权分立 holds whatever the form says."""
+        """Roles go through the service so that 三权分立 holds whatever the form says. The inlines write the
+        rows themselves, so the role and scope changes are audited here, before against after."""
+        user = form.instance
+        roles_before = sorted(user.roles.values_list("role", flat=True)) if change else []
+        scopes_before = (
+            sorted(str(s) for s in user.scopes.select_related("region", "department")) if change else []
+        )
         super().save_related(request, form, formsets, change)
-        user_set_roles(user=form.instance, roles=list(form.instance.roles.values_list("role", flat=True)))
+        user_set_roles(user=user, roles=list(user.roles.values_list("role", flat=True)), actor=request.user)
+        roles_after = sorted(user.roles.values_list("role", flat=True))
+        scopes_after = sorted(str(s) for s in user.scopes.select_related("region", "department"))
+        if roles_after != roles_before:
+            record(
+                "role.change",
+                request=request,
+                obj=user,
+                detail={"before": roles_before, "after": roles_after},
+            )
+        if scopes_after != scopes_before:
+            record(
+                "scope.change",
+                request=request,
+                obj=user,
+                detail={"before": scopes_before, "after": scopes_after},
+            )
 
 
 @admin.register(Applicant)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from zhengwu.common.models import TimeStampedModel
+from zhengwu.common.pii import ID_NUMBER, PHONE, BlindIndexField, EncryptedQuerySet, EncryptedTextField
 from zhengwu.organization.choices import ApplicantKind, DepartmentKind, RegionLevel, Role, WindowType
 
 
@@ -151,7 +152,8 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="staff",
     )
-    phone = models.CharField("手机号码", max_length=32, blank=True)
+    phone = EncryptedTextField("手机号码", max_length=32, blank=True)
+    phone_index = BlindIndexField(source="phone", kind=PHONE)
     applicant = models.OneToOneField(
         "Applicant",
         verbose_name="申请人（网上办事账号）",
@@ -181,7 +183,8 @@ class User(AbstractUser):
 
 
 class RoleAssignment(TimeStampedModel):
-    """One role held by one staff member (三员 are mutually exclusive, checked by the service)."""
+    """One role held by one staff member (三员 are mutually exclusive: checked by the service, enforced by a
+    partial unique constraint)."""
 
     user = models.ForeignKey(User, verbose_name="工作人员", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("角色", max_length=32, choices=Role.choices)
@@ -189,7 +192,15 @@ class RoleAssignment(TimeStampedModel):
     class Meta:
         verbose_name = verbose_name_plural = "角色分配"
         ordering = ["user", "role"]
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="role_assignment_unique"),
+            # 三权分立 in the database: at most one of the three administrator roles per account.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(role__in=["system_admin", "security_admin", "audit_admin"]),
+                name="role_assignment_one_admin_role",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
@@ -229,13 +240,17 @@ class DataScope(TimeStampedModel):
 class Applicant(TimeStampedModel):
     """A natural person (居民身份证) or a legal person (统一社会信用代码) who applies for services.
 
-    The identifier is validated by `zhengwu.domain.identifiers`; it is shown masked everywhere.
+    The identifier is validated by `zhengwu.domain.identifiers`; it is shown masked everywhere. The
+    identifier and the phone are encrypted at rest (`zhengwu.common.pii`); find an applicant by them
+    with `Applicant.objects.by_id_number(value)` / `.by_phone(value)` (blind indexes).
     """
 
     kind = models.CharField("申请人类型", max_length=16, choices=ApplicantKind.choices)
     name = models.CharField("姓名/名称", max_length=128)
-    id_number = models.CharField("证件号码", max_length=18)
-    phone = models.CharField("联系电话", max_length=32, blank=True)
+    id_number = EncryptedTextField("证件号码", max_length=18)
+    id_number_index = BlindIndexField(source="id_number", kind=ID_NUMBER)
+    phone = EncryptedTextField("联系电话", max_length=32, blank=True)
+    phone_index = BlindIndexField(source="phone", kind=PHONE)
     address = models.CharField("地址", max_length=255, blank=True)
     legal_representative = models.CharField("法定代表人", max_length=64, blank=True)
     region = models.ForeignKey(
@@ -246,11 +261,15 @@ class Applicant(TimeStampedModel):
         "虚假承诺记录日期", null=True, blank=True, help_text="有记录者不再适用告知承诺制和容缺受理。"
     )
 
+    objects = EncryptedQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "申请人"
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "id_number"], name="applicant_unique_identifier"),
+            models.UniqueConstraint(
+                fields=["kind", "id_number_index"], name="applicant_unique_identifier_index"
+            ),
         ]
 
     def __str__(self) -> str:

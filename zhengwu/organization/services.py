@@ -8,7 +8,9 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from zhengwu.audit.services import record
 from zhengwu.common.errors import DomainError
+from zhengwu.common.pii import ID_NUMBER, blind_index
 from zhengwu.domain.identifiers import InvalidIdentifier, validate_id_number, validate_uscc
 from zhengwu.organization.choices import ADMIN_ROLES, ApplicantKind, Role
 from zhengwu.organization.models import Applicant, DataScope, Department, Region, RoleAssignment, User
@@ -57,14 +59,16 @@ def separation_of_duties_conflict(roles) -> str | None:
 
 
 @transaction.atomic
-def user_set_roles(*, user: User, roles: list[str]) -> User:
-    """Replace the user's roles. 三权分立: at most one of the three administrator roles."""
+def user_set_roles(*, user: User, roles: list[str], actor: User | None = None) -> User:
+    """Replace the user's roles. 三权分立: at most one of the three administrator roles. Audited as
+    `role.change` (actor: `actor`, else the signed-in user of the request being served)."""
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise DomainError("invalid", f"未知角色：{'、'.join(sorted(unknown))}。", {"roles": ["角色无效。"]})
     conflict = separation_of_duties_conflict(roles)
     if conflict:
         raise DomainError("separation_of_duties", conflict, {"roles": [conflict]})
+    before = sorted(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
     RoleAssignment.objects.filter(user=user).exclude(role__in=roles).delete()
     existing = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
     RoleAssignment.objects.bulk_create(
@@ -76,6 +80,9 @@ def user_set_roles(*, user: User, roles: list[str]) -> User:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
     user.__dict__.pop("_role_cache", None)
+    after = sorted(set(roles))
+    if after != before:
+        record("role.change", actor=actor, obj=user, detail={"before": before, "after": after})
     return user
 
 
@@ -86,14 +93,29 @@ def user_set_scope(
     regions: list[Region] = (),
     departments: list[Department] = (),
     include_descendants: bool = True,
+    actor: User | None = None,
 ) -> User:
-    """Replace the user's data scope with the given regions and departments."""
+    """Replace the user's data scope with the given regions and departments. Audited as `scope.change`."""
+    before = [
+        str(scope) for scope in DataScope.objects.filter(user=user).select_related("region", "department")
+    ]
     DataScope.objects.filter(user=user).delete()
     DataScope.objects.bulk_create(
         [DataScope(user=user, region=r, include_descendants=include_descendants) for r in regions]
         + [DataScope(user=user, department=d) for d in departments]
     )
     user.__dict__.pop("_scope_cache", None)
+    record(
+        "scope.change",
+        actor=actor,
+        obj=user,
+        detail={
+            "before": before,
+            "regions": [region.code for region in regions],
+            "departments": [department.pk for department in departments],
+            "include_descendants": include_descendants,
+        },
+    )
     return user
 
 
@@ -124,10 +146,12 @@ def applicant_register(
     if not name.strip():
         raise DomainError("invalid", "申请人姓名/名称不能为空。", {"name": ["不能为空。"]})
     check = _check_identifier(kind, id_number, today)
+    # The identifier is encrypted at rest: find it by its blind index (the unique key with `kind`).
     applicant, created = Applicant.objects.get_or_create(
         kind=kind,
-        id_number=check.value,
+        id_number_index=blind_index(ID_NUMBER, check.value),
         defaults={
+            "id_number": check.value,
             "name": name.strip(),
             "phone": phone,
             "address": address,
@@ -143,7 +167,8 @@ def applicant_register(
     return applicant
 
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only (`\d` would take ٣ or ３) and no trailing newline (`$` would allow one).
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")
 
 
 @transaction.atomic
@@ -159,11 +184,11 @@ def citizen_register(
     applicant = applicant_register(kind=kind, name=name, id_number=id_number, today=today, phone=phone)
     if User.objects.filter(applicant=applicant).exists():
         raise DomainError("duplicate", "该证件已绑定其他账号。", {"id_number": ["该证件已绑定其他账号。"]})
-    try:
-        password_validation.validate_password(password)
+    user = User(username=phone, full_name=applicant.name, phone=phone, applicant=applicant)
+    try:  # with the account, so the password may contain neither the phone nor the ID number
+        password_validation.validate_password(password, user=user)
     except ValidationError as bad:
         raise DomainError("invalid", "密码不符合要求。", {"password": list(bad.messages)}) from None
-    user = User(username=phone, full_name=applicant.name, phone=phone, applicant=applicant)
     user.set_password(password)
     user.save()
     return user

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from zhengwu.accounts.views import ThrottledLoginMixin
 from zhengwu.common import clock
 from zhengwu.common.errors import DomainError
 from zhengwu.organization.services import citizen_register
@@ -46,7 +47,9 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(ThrottledLoginMixin, auth_views.LoginView):
+    """Lockout, address throttling and (for a staff account with a device) the second factor: zhengwu/accounts."""
+
     template_name = "portal/login.html"
     authentication_form = CitizenLoginForm
 

@@ -24,11 +24,11 @@ from zhengwu.cases.choices import MaterialStatus
 from zhengwu.cases.models import Case, CaseMaterial
 from zhengwu.catalog.choices import MaterialSource
 from zhengwu.catalog.selectors import item_public_get
-from zhengwu.common import clock, filestore
+from zhengwu.common import clock, filestore, idempotency, ratelimit
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.common.qr import qr_svg
 from zhengwu.common.uploads import ALLOWED_KINDS_LABEL
-from zhengwu.domain.masking import mask_id_number
+from zhengwu.domain.masking import mask_id_number, mask_phone
 from zhengwu.portal import material_uploads, timeline
 from zhengwu.portal.forms import ApplicationForm, WithdrawForm, add_domain_error, labelled_errors
 from zhengwu.reviews.selectors import case_open_for_review
@@ -110,37 +110,24 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     catalogue = [(m.pk, m) for m in version.materials.all()]
     refused: dict[int, list[str]] = {}
     submitting = request.POST.get("action") == "submit"
+    status, retry_after = 200, 0
+    nonce = idempotency.form_nonce()
     if request.method == "POST":
         form = ApplicationForm(request.POST, submitting=submitting)
         files, refused = material_uploads.collect(request.FILES, [key for key, _ in catalogue])
-        if form.is_valid() and not refused:
-            now = clock.now()
-            try:
-                with transaction.atomic():
-                    case = services.case_create(
-                        item=item,
-                        applicant=request.user.applicant,
-                        channel="online",
-                        now=now,
-                        actor=request.user,
-                        form_data=form.form_data(),
-                        contact_phone=form.cleaned_data["contact_phone"],
-                        draft=True,
-                    )
-                    by_catalogue = {m.material_id: m for m in case.materials.all()}
-                    _add_files(case, by_catalogue, files, request, now)
-                    if submitting:
-                        services.case_submit(case=case, actor=request.user, now=now)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                if submitting:
-                    messages.success(
-                        request, f"申请已提交，办件编号 {case.number}，查询码 {case.query_code}。"
-                    )
-                else:
-                    messages.success(request, f"草稿已保存（办件编号 {case.number}），可随时继续填写并提交。")
-                return redirect("portal:case_detail", case.number)
+        limit = ratelimit.submission_check(request, "case_submit")  # shared with the API
+        if not limit.allowed:
+            form.is_valid()
+            form.add_error(None, ratelimit.too_many_message(limit.retry_after))
+            status, retry_after = 429, limit.retry_after
+        elif form.is_valid() and not refused:
+            with idempotency.form_once(request, request.POST.get("form_nonce", "")) as once:
+                if once.replay:  # a double click or a re-post of the same form: one case only
+                    messages.info(request, "该申请已经提交过，请勿重复提交。")
+                    return redirect(once.replay)
+                done = _apply_create(request, item, form, files, submitting, once)
+            if done is not None:
+                return done
     else:
         applicant = request.user.applicant
         form = ApplicationForm(initial={"contact_phone": request.user.phone or applicant.phone})
@@ -149,6 +136,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "item": item,
         "online": online,
         "form": form,
+        "form_nonce": nonce,
         "error_list": labelled_errors(form) if form.errors else [],
         "refused": bool(refused),
         "rows": _material_rows(
@@ -160,7 +148,40 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "kinds_label": ALLOWED_KINDS_LABEL,
         "files_lost": request.method == "POST",
     }
-    return render(request, "portal/apply.html", context)
+    response = render(request, "portal/apply.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _apply_create(request, item, form, files, submitting: bool, once) -> HttpResponse | None:
+    """File the application (draft or submitted); a redirect on success, None when the form has errors."""
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            case = services.case_create(
+                item=item,
+                applicant=request.user.applicant,
+                channel="online",
+                now=now,
+                actor=request.user,
+                form_data=form.form_data(),
+                contact_phone=form.cleaned_data["contact_phone"],
+                draft=True,
+            )
+            by_catalogue = {m.material_id: m for m in case.materials.all()}
+            _add_files(case, by_catalogue, files, request, now)
+            if submitting:
+                services.case_submit(case=case, actor=request.user, now=now)
+            once.done(reverse("portal:case_detail", args=[case.number]))
+    except DomainError as error:
+        add_domain_error(form, error)
+        return None
+    if submitting:
+        messages.success(request, f"申请已提交，办件编号 {case.number}，查询码 {case.query_code}。")
+    else:
+        messages.success(request, f"草稿已保存（办件编号 {case.number}），可随时继续填写并提交。")
+    return redirect("portal:case_detail", case.number)
 
 
 @citizen_required
@@ -172,6 +193,10 @@ def case_draft(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, "该申请已提交，不能再修改申请表。")
         return redirect("portal:case_detail", case.number)
     submitting = request.POST.get("action") == "submit"
+    if submitting:
+        limit = ratelimit.submission_check(request, "case_submit")  # shared with the API
+        if not limit.allowed:
+            return ratelimit.too_many(limit.retry_after)
     form = ApplicationForm(request.POST, submitting=submitting)
     materials = {m.pk: m for m in case.materials.all()}
     files, refused = material_uploads.collect(request.FILES, list(materials))
@@ -252,7 +277,10 @@ def _detail(
         else [],
         "draft_refused": bool(refused) and case.status == "draft",
         "kinds_label": ALLOWED_KINDS_LABEL,
-        "form_data": case.form_data,
+        # The phone lives encrypted in `contact_phone`, not in the form JSON; shown masked (DOMAIN §11).
+        "form_data": {**case.form_data, "联系电话": mask_phone(case.contact_phone)}
+        if case.contact_phone
+        else case.form_data,
     }
     return render(request, "portal/case_detail.html", context)
 
@@ -341,7 +369,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404(error.message) from error
     verification = certificate_verify(code=certificate.verification_code, today=clock.today())
     url = request.build_absolute_uri(reverse("portal:verify_code", args=[certificate.verification_code]))
-    content = dict(certificate.content)
+    content = certificate.signed_content()
     if content.get("holder_kind") == "person":
         content["holder_id"] = mask_id_number(content.get("holder_id", ""))
     context = {

@@ -104,7 +104,7 @@ class ApplicationForm(forms.Form):
     @classmethod
     def initial_from(cls, form_data: dict[str, Any], phone: str = "") -> dict[str, str]:
         initial = {key: str(form_data.get(label, "")) for key, label in FORM_DATA_FIELDS.items()}
-        initial["contact_phone"] = initial["contact_phone"] or phone
+        initial["contact_phone"] = phone or initial["contact_phone"]
         return initial
 
     def clean_contact_phone(self) -> str:
@@ -122,7 +122,13 @@ class ApplicationForm(forms.Form):
         return data
 
     def form_data(self) -> dict[str, str]:
-        return {label: self.cleaned_data.get(key, "").strip() for key, label in FORM_DATA_FIELDS.items()}
+        """The form's answers for `Case.form_data`, without the phone: `Case.contact_phone` holds it,
+        encrypted (zhengwu.common.pii); a copy in the JSON would be plaintext at rest."""
+        return {
+            label: self.cleaned_data.get(key, "").strip()
+            for key, label in FORM_DATA_FIELDS.items()
+            if key != "contact_phone"
+        }
 
 
 class WithdrawForm(forms.Form):

@@ -18,11 +18,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhengwu.catalog.selectors import item_public_get
-from zhengwu.common import clock, ratelimit
+from zhengwu.common import clock, idempotency, ratelimit
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.hotline import choices as c
 from zhengwu.hotline import selectors, services, uploads
-from zhengwu.hotline.models import HotlineCentre
+from zhengwu.hotline.models import HotlineCentre, Ticket
 from zhengwu.organization.models import Region
 from zhengwu.portal.forms import PHONE_TEXT_RE, add_domain_error, labelled_errors
 
@@ -230,26 +230,40 @@ def _letter_create(d: dict):
 def mailbox_write(request: HttpRequest) -> HttpResponse:
     """写信给市长: the letter becomes a 市长信箱 ticket at the 12345 centre of the chosen region."""
     form = LetterForm(request.POST, request.FILES) if request.method == "POST" else LetterForm()
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
-        if not ratelimit.allow("hotline_write", _ip(request), limit=WRITES_PER_MINUTE):
+        limit = ratelimit.check("hotline_write", _ip(request), limit=WRITES_PER_MINUTE)
+        if not limit.allowed:
             form.is_valid()
             form.add_error(None, TOO_MANY)
-            status = 429
+            status, retry_after = 429, limit.retry_after
         elif form.is_valid():
             d = form.cleaned_data
-            try:
-                with transaction.atomic():  # the letter and its files together, or nothing
-                    ticket = _letter_create(d)
-            except DomainError as error:
-                add_domain_error(form, error)
-                status = error.status_code
-            else:
-                return render(request, "hotline/sent.html", {"ticket": ticket, "what": "letter"})
+            # a double-clicked 提交 sends the same one-time nonce: one letter, the same answer twice
+            with idempotency.form_once(request, request.POST.get("form_nonce", "")) as once:
+                if once.replay:
+                    ticket = Ticket.objects.get(number=once.replay)
+                    return render(request, "hotline/sent.html", {"ticket": ticket, "what": "letter"})
+                try:
+                    with transaction.atomic():  # the letter and its files together, or nothing
+                        ticket = _letter_create(d)
+                        once.done(ticket.number)
+                except DomainError as error:
+                    add_domain_error(form, error)
+                    status = error.status_code
+                else:
+                    return render(request, "hotline/sent.html", {"ticket": ticket, "what": "letter"})
         else:
             status = 400
-    context = {"form": form, "error_list": labelled_errors(form) if form.is_bound else []}
-    return render(request, "hotline/mailbox_write.html", context, status=status)
+    context = {
+        "form": form,
+        "error_list": labelled_errors(form) if form.is_bound else [],
+        "form_nonce": idempotency.form_nonce(),
+    }
+    response = render(request, "hotline/mailbox_write.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET

@@ -13,7 +13,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhengwu.common import clock
+from zhengwu.common import clock, ratelimit
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.metrics.selectors import period_parse
 from zhengwu.organization.models import Window
@@ -54,6 +54,9 @@ def case_review(request: HttpRequest, number: str) -> HttpResponse:
         return render(request, "reviews/thanks.html", {"review": existing, "case": case, "already": True})
     dimension_set = _dimension_set(case)
     if request.method == "POST":
+        limit = ratelimit.submission_check(request, "review_submit")  # shared with the API
+        if not limit.allowed:
+            return ratelimit.too_many(limit.retry_after)
         try:
             review = services.review_submit(
                 case=case,
@@ -83,6 +86,9 @@ def token_review(request: HttpRequest, token: str) -> HttpResponse:
     case = invitation.case
     dimension_set = _dimension_set(case)
     if request.method == "POST":
+        limit = ratelimit.submission_check(request, "review_submit")
+        if not limit.allowed:
+            return ratelimit.too_many(limit.retry_after)
         try:
             review = services.review_submit(
                 invitation=invitation,

@@ -24,6 +24,10 @@ urlpatterns = [
     path("", ("zhengwu.portal.review_views", None, None)),  # urlpatterns live in that module
     # 12345 (hotline) — zhengwu/hotline
     path("", ("zhengwu.portal.hotline_views", None, None)),  # urlpatterns live in that module
+    # 取号叫号 (hall queue) — zhengwu/queueing
+    path("", ("zhengwu.portal.queue_views", None, None)),  # urlpatterns live in that module
+    # 预约 (appointments) — zhengwu/appointments
+    path("", ("zhengwu.portal.appointment_views", None, None)),  # urlpatterns live in that module
     # public, no sign-in
     path("progress/", public_views.progress, name="progress"),
     path("verify/", public_views.verify, name="verify"),

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhengwu.assessment import excel, permissions, selectors, services
 from zhengwu.assessment.choices import EntryStatus, EvaluationStatus, UnitKind
 from zhengwu.assessment.models import Evaluation, Scheme
+from zhengwu.audit.services import record_export
 from zhengwu.common import clock, filestore
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain import scoring
@@ -366,6 +367,7 @@ def evaluation_scoresheet(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = content_disposition_header(True, excel.filename(data))
     response["X-Content-Type-Options"] = "nosniff"
+    record_export(request, "考核评分表", obj=evaluation)
     return response
 
 

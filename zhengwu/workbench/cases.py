@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwu.cases import choices as cc
+from zhengwu.cases import pii as case_pii
 from zhengwu.cases import selectors, services
 from zhengwu.cases.filtersets import StaffCaseFilter
 from zhengwu.cases.models import Card, Case, Clock
@@ -40,6 +41,8 @@ from zhengwu.domain.masking import mask_id_number, mask_name, mask_phone
 from zhengwu.organization.choices import ApplicantKind, Role
 from zhengwu.organization.selectors import staff_list
 from zhengwu.organization.services import applicant_register
+from zhengwu.queueing import permissions as queue_permissions
+from zhengwu.queueing import services as queue_services
 from zhengwu.workbench.access import staff_required
 from zhengwu.workbench.forms import IntakeForm
 
@@ -132,19 +135,47 @@ def _intake_items(user, search: str = ""):
     )
 
 
+def _intake_ticket(request: HttpRequest):
+    """The hall queue ticket being served at the clerk's window (`?ticket=<id>`), or None."""
+    raw = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip()
+    if not raw:
+        return None
+    try:
+        ticket = queue_permissions.ticket_get_for_user(request.user, int(raw) if raw.isdigit() else 0)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    if (
+        ticket.window_id is None
+        or ticket.window_id != request.user.window_id
+        or ticket.status
+        not in (
+            "called",
+            "serving",
+        )
+    ):
+        raise Http404("该排队号不在本窗口办理中。")
+    return ticket
+
+
 @never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])
 def case_intake(request: HttpRequest) -> HttpResponse:
-    """综合受理: find the item, record the applicant, open the case, then tick the materials."""
+    """综合受理: find the item, record the applicant, open the case, then tick the materials.
+
+    From the window console (`?ticket=<id>`): the ticket's item is preselected and the created case is
+    linked to the ticket (取号叫号), in the same transaction."""
     search = (request.GET.get("q") or "").strip()[:50]
+    ticket = _intake_ticket(request)
     code = (request.POST.get("item") or request.GET.get("item") or "").strip()
+    if not code and ticket is not None and ticket.item_id:
+        code = ticket.item.implementation_code
     item = _intake_items(request.user).filter(implementation_code=code).first() if code else None
     if code and item is None:
         raise Http404("事项不存在、未发布或不在您的受理范围内。")
     if item is None:
         results = _intake_items(request.user, search)[:30]
-        context = {"search": search, "results": results}
+        context = {"search": search, "results": results, "ticket": ticket}
         if _is_htmx(request):
             return render(request, "workbench/cases/_intake_items.html", context)
         return render(request, "workbench/cases/intake.html", context)
@@ -174,12 +205,16 @@ def case_intake(request: HttpRequest) -> HttpResponse:
                     agent_phone=data["agent_phone"],
                     window=request.user.window,
                 )
+                if ticket is not None:
+                    queue_services.ticket_link_case(
+                        ticket=ticket, case=case, staff=request.user, now=clock.now()
+                    )
         except DomainError as error:
             _form_errors(form, error)
         else:
             messages.success(request, f"已收件，办件编号 {case.number}。请逐项核验申请材料。")
             return redirect(reverse("workbench:case_detail", args=[case.number]) + "#materials")
-    return render(request, "workbench/cases/intake.html", {"item": item, "form": form})
+    return render(request, "workbench/cases/intake.html", {"item": item, "form": form, "ticket": ticket})
 
 
 def _form_errors(form, error: DomainError) -> None:
@@ -731,10 +766,11 @@ def _panel_context(
     actions = _action_views(request, case, allowed, error, error_action)
     applicant = case.applicant
     person = applicant.kind == ApplicantKind.PERSON
+    in_scope = services.staff_can_act_on(user, case)  # asked once: the materials check and the reveal
     can_check = (
         case.status not in FINISHED
         and (user.has_role(*services.INTAKE_ROLES) or user.is_superuser)
-        and services.staff_can_act_on(user, case)
+        and in_scope
     )
     return {
         "case": case,
@@ -744,6 +780,9 @@ def _panel_context(
         "agent_name": mask_name(case.agent_name),
         "agent_id": mask_id_number(case.agent_id_number),
         "agent_phone": mask_phone(case.agent_phone),
+        "pii_fields": case_pii.revealable_fields(case),
+        "can_reveal_pii": case_pii.can_view_full_pii(user, case, in_scope=in_scope),
+        "reveal_url": reverse("workbench:case_pii_reveal", args=[case.number]),
         "certificate": getattr(case, "certificate", None),
         "materials": _material_rows(case),
         "material_statuses": cc.MaterialStatus.choices,

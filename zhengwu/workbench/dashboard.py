@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from zhengwu.audit.services import record_export
 from zhengwu.cases.selectors import card_list
 from zhengwu.common import clock
 from zhengwu.common.errors import DomainError, NotFound
@@ -294,6 +295,7 @@ def export(request: HttpRequest) -> HttpResponse:
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="metrics-{query.period.label}-{query.by}.xlsx"'
+    record_export(request, "效能监督统计表", rows=len(units), period=query.period.label, by=query.by)
     return response
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,10 +19,12 @@ from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain import sla
 from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
 from zhengwu.hotline import choices as c
+from zhengwu.hotline import pii as hotline_pii
 from zhengwu.hotline import selectors, services, uploads
 from zhengwu.hotline.access import acts_for_centre, acts_for_unit, centre_paths, is_agent
 from zhengwu.organization.models import Department, Region
 from zhengwu.organization.selectors import sees_everything
+from zhengwu.workbench import pii
 from zhengwu.workbench.access import staff_required
 
 PAGE_SIZE = 20
@@ -189,6 +191,9 @@ def _detail_context(request: HttpRequest, ticket) -> dict:
     return {
         "ticket": ticket,
         "caller": selectors.caller_for(request.user, ticket),
+        "pii_fields": hotline_pii.revealable_fields(ticket),
+        "can_reveal_pii": hotline_pii.can_view_full_caller(request.user, ticket),
+        "reveal_url": reverse("workbench:hotline_pii_reveal", args=[ticket.number]),
         "events": ticket.events.select_related("department").all(),
         "actions": [(a.value, ACTION_LABELS[a]) for a in actions],
         "suggested": suggested,
@@ -383,6 +388,7 @@ urlpatterns = [
     path("queue/", queue, name="hotline_queue"),
     path("board/", board, name="hotline_board"),
     path("<str:number>/", detail, name="hotline_detail"),
+    path("<str:number>/pii/reveal/", pii.ticket_pii_reveal, name="hotline_pii_reveal"),
     path("<str:number>/actions/<str:action>/", action, name="hotline_action"),
     path("<str:number>/files/", file_upload, name="hotline_file_upload"),
     path("<str:number>/files/<int:file_id>/", file_download, name="hotline_file"),

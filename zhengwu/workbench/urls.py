@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhengwu.workbench import assessment, bundles, cases, dashboard, views
+from zhengwu.accounts import views as accounts_views
+from zhengwu.workbench import assessment, bundles, cases, dashboard, hall_board, pii, views
 
 app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", accounts_views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("items/", views.item_list, name="item_list"),
     path("items/<str:code>/", views.item_detail, name="item_detail"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("cases/", cases.case_list, name="case_list"),
     path("cases/intake/", cases.case_intake, name="case_intake"),
     path("cases/<str:number>/", cases.case_detail, name="case_detail"),
+    path("cases/<str:number>/pii/reveal/", pii.case_pii_reveal, name="case_pii_reveal"),
     path("cases/<str:number>/materials/", cases.case_materials, name="case_materials"),
     path("cases/<str:number>/actions/<str:action>/", cases.case_action, name="case_action"),
     path("cases/<str:number>/clocks/<int:clock_id>/explain/", cases.clock_explain, name="clock_explain"),
@@ -29,6 +31,9 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/drill/", dashboard.drilldown, name="dashboard_drill"),
     path("dashboard/export.xlsx", dashboard.export, name="dashboard_export"),
+    # 大厅运行 (hall managers) — zhengwu/hall_figures
+    path("hall/", hall_board.board, name="hall_board"),
+    path("hall/export.xlsx", hall_board.export, name="hall_board_export"),
     # Assessment (考核)
     path("assessment/", assessment.home, name="assessment_home"),
     path("assessment/run/", assessment.run, name="assessment_run"),
@@ -53,6 +58,12 @@ urlpatterns = [
     # 12345 (hotline) — zhengwu/hotline
     path("hotline/", ("zhengwu.workbench.hotline", None, None)),  # urlpatterns live in that module
     path("budget/", ("zhengwu.workbench.budget", None, None)),
+    # 取号叫号 (hall queue) — zhengwu/queueing
+    path("queue/", ("zhengwu.workbench.queue", None, None)),  # urlpatterns live in that module
+    # 预约 (appointments) — zhengwu/appointments
+    path("appointments/", ("zhengwu.workbench.appointments", None, None)),  # urlpatterns live in that module
+    # 审计日志 (audit administrator only) — zhengwu/audit
+    path("audit/", ("zhengwu.workbench.audit", None, None)),  # urlpatterns live in that module
     # The warning board (红黄牌)
     path("cards/", cases.card_board, name="card_board"),
     path("cards/<int:card_id>/respond/", cases.card_respond, name="card_respond"),

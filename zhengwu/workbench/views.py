@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,11 +24,6 @@ from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.common.errors import PermissionDenied as DomainPermissionDenied
 from zhengwu.organization.selectors import department_list
 from zhengwu.workbench.access import staff_required
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
 
 
 def _calendar_warning() -> str | None:

@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from zhengwu.catalog.tests.factories import make_item
+from zhengwu.common.tests.clients import KeyedAPIClient as APIClient  # POSTs carry an Idempotency-Key
 from zhengwu.organization.choices import DepartmentKind, RegionLevel, Role
 from zhengwu.organization.tests.factories import DepartmentFactory, RegionFactory, UserFactory
 

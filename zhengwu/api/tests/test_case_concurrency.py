@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from zhengwu.accounts.services import token_create
 from zhengwu.cases import permissions, services
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.cases.tests.factories import accepted_case, at, make_county
@@ -79,7 +79,7 @@ def test_two_simultaneous_step_passes_one_wins_and_the_other_gets_409(
         county = make_county()
         case = accepted_case(county, day="2026-06-01")
         second = UserFactory(department=county.department, roles=[Role.APPROVER], scope=[county.department])
-        tokens = [Token.objects.create(user=user).key for user in (county.approver, second)]
+        tokens = [token_create(user=user)[1] for user in (county.approver, second)]
         version = Case.objects.get(pk=case.pk).version
 
         barrier = threading.Barrier(2, timeout=20)

@@ -10,9 +10,9 @@ import datetime as dt
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from zhengwu.accounts.services import token_create
 from zhengwu.cases import services
 from zhengwu.cases.models import Case
 from zhengwu.cases.tests.factories import (
@@ -79,7 +79,7 @@ def test_the_list_costs_the_same_five_queries_for_twenty_cases(heshan, django_as
     for _ in range(20):
         make_case(heshan, item=item, applicant=applicant)
     api = APIClient()  # a real token: the count includes authentication and the scope
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=heshan.clerk).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=heshan.clerk)[1]}")
     # token + user, the roles (sees everything?), the scope, the count, the page
     with django_assert_max_num_queries(5):
         response = api.get(CASES, {"page_size": 50})

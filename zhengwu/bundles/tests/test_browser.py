@@ -53,9 +53,10 @@ def test_a_citizen_applies_for_a_bundle_once_and_the_window_accepts_every_child_
 
         # 2. a public venue brings in the hygiene permit: three items, one merged material list
         page.get_by_label("是（餐饮店营业面积较大）").check()  # htmx swaps the result in place
-        page.wait_for_function(
-            "document.querySelector('.guidance-result table').tBodies[0].rows.length === 3"
-        )
+        from playwright.sync_api import expect
+
+        # a locator wait: the CSP forbids wait_for_function's string evaluation
+        expect(page.locator(".guidance-result table").first.locator("tbody tr")).to_have_count(3)
         assert f"q{bundle.questions.get().pk}=" in page.url
         members = page.locator(".guidance-result table").nth(0).inner_text()
         for name in ("个体工商户设立登记", "食品经营许可", "公共场所卫生许可", "第2阶段"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from zhengwu.accounts.testing import login_verified
 from zhengwu.guidance.models import RuleSet
 from zhengwu.guidance.tests.factories import make_guided_item
 from zhengwu.organization.tests.factories import UserFactory
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_maintainers_edit_draft_guidance_and_only_read_published_guidance(client):
     draft = make_guided_item(publish=False)
     published = make_guided_item(name="公共场所卫生许可")
-    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    login_verified(client, UserFactory(is_superuser=True, is_staff=True))  # MFA-verified session
     for name in ("question", "rule", "ruleset", "guidancenotice"):
         assert client.get(reverse(f"admin:guidance_{name}_changelist")).status_code == 200, name
     draft_page = client.get(reverse("admin:guidance_question_change", args=[draft.questions["premises"].pk]))

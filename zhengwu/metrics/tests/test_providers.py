@@ -11,6 +11,7 @@ import pytest
 
 from zhengwu.common import clock
 from zhengwu.domain import metrics as dm
+from zhengwu.domain.hall_figures import HALL_CODES
 from zhengwu.domain.metrics import Period
 from zhengwu.hotline import selectors as hotline_selectors
 from zhengwu.hotline import services as hs
@@ -33,10 +34,10 @@ D = Decimal
 
 def test_every_provided_metric_has_a_provider_and_every_provider_a_provided_metric():
     provided = {m.code for m in dm.METRICS.values() if m.provided}
-    assert provided == set(providers.PROVIDERS) == set(REVIEW_CODES) | set(HOTLINE_CODES)
+    assert provided == set(providers.PROVIDERS) == set(REVIEW_CODES) | set(HOTLINE_CODES) | set(HALL_CODES)
     for code in provided:
         metric = dm.METRICS[code]
-        assert metric.group in ("好差评", "12345") and metric.name and metric.doc and metric.unit
+        assert metric.group in ("好差评", "12345", "大厅") and metric.name and metric.doc and metric.unit
 
 
 def test_a_counter_metric_or_a_second_definition_under_a_taken_code_is_refused():

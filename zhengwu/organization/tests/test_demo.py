@@ -185,7 +185,8 @@ def test_running_demo_again_changes_nothing(demo_output):
     output = run_demo()
     assert snapshot() == before
     progress = [line for line in output.splitlines() if line.startswith("[")]
-    assert len(progress) == 11 and all("新增 0，" in line for line in progress[:5])
+    assert len(progress) == 12 and all("新增 0，" in line for line in progress[:5])
     assert "一件事办件 0 件" in progress[5] and "已有评价" in progress[6] and "已有工单" in progress[7]
-    assert "效能指标" in progress[8] and "考核人工录入" in progress[9] and "已有项目" in progress[10]
+    assert "已有排队记录" in progress[8]
+    assert "效能指标" in progress[9] and "考核人工录入" in progress[10] and "已有项目" in progress[11]
     assert "（保留原密码）" not in output, "the accounts still open with the demo password"

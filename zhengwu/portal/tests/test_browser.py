@@ -41,12 +41,15 @@ def test_a_citizen_filters_the_item_list_and_opens_a_printable_guide(live_server
     page.screenshot(path=str(SHOTS / "portal-item-list.png"), full_page=True)
 
     page.select_option("select[name=visits]", "zero")  # htmx swaps the results in place
-    page.wait_for_function("document.querySelectorAll('.item-list li').length === 1")
+    from playwright.sync_api import expect
+
+    # a locator wait: the CSP forbids wait_for_function's string evaluation
+    expect(page.locator(".item-list li")).to_have_count(1)
     assert "公共场所卫生许可" in page.locator(".item-list").inner_text()
     assert "visits=zero" in page.url
 
     page.select_option("select[name=visits]", "")
-    page.wait_for_function("document.querySelectorAll('.item-list li').length === 2")
+    expect(page.locator(".item-list li")).to_have_count(2)
     page.click("text=食品经营许可")
     page.wait_for_url(f"**/items/{catalogue['food'].implementation_code}/")
     assert page.locator("h1").inner_text() == "食品经营许可"

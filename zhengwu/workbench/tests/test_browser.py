@@ -37,7 +37,10 @@ def test_a_clerk_receives_ticks_and_accepts_a_case_then_sees_its_clocks(live_ser
         page.wait_for_url("**/workbench/cases/intake/")
 
         page.fill("#intake-q", "食品")  # htmx narrows the list as the clerk types
-        page.wait_for_function("document.querySelectorAll('#intake-items li').length === 1")
+        from playwright.sync_api import expect
+
+        # a locator wait: the CSP forbids wait_for_function's string evaluation
+        expect(page.locator("#intake-items li")).to_have_count(1)
         page.click("#intake-items >> text=食品经营许可")
         page.check("input[name=kind][value=person]")
         page.fill("input[name=name]", "张三")

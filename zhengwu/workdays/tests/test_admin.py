@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from zhengwu.accounts.testing import login_verified
 from zhengwu.common import clock
 from zhengwu.workdays.choices import CalendarEditAction
 from zhengwu.workdays.models import CalendarDay, CalendarEdit, CalendarYear
@@ -33,7 +34,7 @@ def day_form(**overrides):
 
 
 def test_an_editor_adds_a_day_through_the_service_which_journals_it(client, editor):
-    client.force_login(editor)
+    login_verified(client, editor)  # a system admin: MFA-verified session
     response = client.post(ADD_DAY, day_form())
     assert response.status_code == 302
     assert CalendarDay.objects.get(date=dt.date(2026, 7, 6)).name == "临时调整"
@@ -41,7 +42,7 @@ def test_an_editor_adds_a_day_through_the_service_which_journals_it(client, edit
 
 
 def test_a_retroactive_edit_without_a_reason_is_shown_as_a_form_error(client, editor):
-    client.force_login(editor)
+    login_verified(client, editor)  # a system admin: MFA-verified session
     response = client.post(ADD_DAY, day_form(date="2026-03-02"))
     assert response.status_code == 200
     assert "追溯更正必须填写原因。" in response.content.decode()
@@ -49,7 +50,7 @@ def test_a_retroactive_edit_without_a_reason_is_shown_as_a_form_error(client, ed
 
 
 def test_an_editor_changes_a_day_and_the_change_is_journalled(client, editor):
-    client.force_login(editor)
+    login_verified(client, editor)  # a system admin: MFA-verified session
     day = CalendarDay.objects.get(date=dt.date(2026, 10, 10), region=None)
     response = client.post(
         f"/admin/workdays/calendarday/{day.pk}/change/", day_form(kind="holiday", name="国庆节")
@@ -61,7 +62,7 @@ def test_an_editor_changes_a_day_and_the_change_is_journalled(client, editor):
 
 
 def test_an_editor_deletes_a_future_day_through_the_service(client, editor):
-    client.force_login(editor)
+    login_verified(client, editor)  # a system admin: MFA-verified session
     day = CalendarDay.objects.get(date=dt.date(2026, 6, 19), region=None)
     response = client.post(f"/admin/workdays/calendarday/{day.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -69,7 +70,7 @@ def test_an_editor_deletes_a_future_day_through_the_service(client, editor):
 
 
 def test_an_editor_adds_the_next_year_but_a_gap_is_refused(client, editor):
-    client.force_login(editor)
+    login_verified(client, editor)  # a system admin: MFA-verified session
     refused = client.post(
         "/admin/workdays/calendaryear/add/", {"year": 2028, "source_document": "通知", "note": ""}
     )
@@ -89,6 +90,6 @@ def test_staff_without_the_system_admin_role_may_read_but_not_edit(client, dept_
 
 
 def test_the_calendar_lists_render(client, editor):
-    client.force_login(editor)
+    login_verified(client, editor)  # a system admin: MFA-verified session
     for path in ("calendarday", "calendaryear", "calendaredit"):
         assert client.get(f"/admin/workdays/{path}/").status_code == 200

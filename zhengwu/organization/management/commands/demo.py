@@ -49,6 +49,7 @@ from zhengwu.catalog.demo_data import (
 from zhengwu.catalog.models import ItemType, ItemVersion, ServiceItem
 from zhengwu.common import clock
 from zhengwu.guidance import demo_data as guidance_demo
+from zhengwu.hall_figures.demo_data import count_scale, demo_hall_generate
 from zhengwu.hotline.demo_data import DEFAULT_COUNT as DEFAULT_TICKETS
 from zhengwu.hotline.demo_data import demo_tickets_generate
 from zhengwu.metrics.services import metrics_rebuild
@@ -78,7 +79,7 @@ from zhengwu.organization.models import Department, Region, ServiceHall, User, W
 from zhengwu.reviews.demo_data import demo_reviews_generate
 from zhengwu.reviews.models import Rectification, Review
 
-STEPS = 11
+STEPS = 12
 SUSPENSION_DAYS = 90
 
 
@@ -438,6 +439,8 @@ class Command(BaseCommand):
         count = max(options["tickets"], 0)
         tickets = demo_tickets_generate(today=today, count=count, progress=say) if wanted and count else 0
         step("12345 工单", f"新增工单 {tickets:,} 件" if tickets else "已有工单或未生成办件，跳过")
+        hall = demo_hall_generate(today=today, scale=count_scale(options["cases"])) if wanted else None
+        step("大厅排队与预约", hall.detail() if hall else "未生成办件，跳过")
         # The bulk cases bypass the services, so the metric rollups are rebuilt from the tables.
         step("效能指标日汇总", metrics_rebuild(progress=None).detail())
         entries = demo_entries_generate(period=str(today.year)).detail() if wanted else "未生成办件，跳过"

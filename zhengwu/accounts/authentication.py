@@ -13,6 +13,7 @@ from zhengwu.accounts.services import token_digest
 
 KEYWORD = "Token"
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+CACHE_ATTRIBUTE = "_zhengwu_api_token"
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -26,7 +27,18 @@ class ApiTokenAuthentication(BaseAuthentication):
             key = parts[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed("认证令牌无效。") from None
-        token = ApiToken.objects.select_related("user").filter(key_hash=token_digest(key)).first()
+        digest = token_digest(key)
+        # One lookup per HTTP request, even when a middleware authenticated it before the view did.
+        http_request = getattr(request, "_request", request)
+        cached = getattr(http_request, CACHE_ATTRIBUTE, None)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        result = self._authenticate_digest(digest)
+        setattr(http_request, CACHE_ATTRIBUTE, (digest, result))
+        return result
+
+    def _authenticate_digest(self, digest: str):
+        token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
         now = timezone.now()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("认证令牌无效。")

@@ -111,6 +111,7 @@ class BookableItemListView(APIView):
     @extend_schema(
         tags=[TAG],
         summary="可预约事项",
+        description="支持预约的事项（已发布版本开通预约并设定每天可预约办理量）及可预约的大厅。",
         parameters=[OpenApiParameter("q", str, description="按名称或编码搜索")],
         responses={200: BookableItemSerializer(many=True)},
     )

@@ -88,5 +88,5 @@ urlpatterns = [
         assessment.EvaluationPublishView.as_view(),
         name="assessment_evaluation_publish",
     ),
-    re_path(r"^.*$", views.not_found, name="not_found"),
+    re_path(r"^[\s\S]*$", views.not_found, name="not_found"),  # [\s\S]: a "%0A" in the path matches too
 ]

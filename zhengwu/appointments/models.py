@@ -12,6 +12,7 @@ from django.db import models
 
 from zhengwu.appointments.choices import ACTIVE_STATUSES, Channel, Status
 from zhengwu.common.models import TimeStampedModel
+from zhengwu.common.pii import PHONE, BlindIndexField, EncryptedQuerySet, EncryptedTextField
 from zhengwu.domain import appointments as rules
 from zhengwu.domain.masking import mask_name, mask_phone
 
@@ -127,7 +128,7 @@ class AppointmentSequence(models.Model):
 
 class Appointment(TimeStampedModel):
     """One booking of one slot for one item at one hall. Only the name and a mobile number are kept
-    (for the reminder and the kiosk); both are shown masked."""
+    (for the reminder and the kiosk); both are shown masked, and the phone is encrypted at rest."""
 
     number = models.CharField("预约号", max_length=40, unique=True)
     hall = models.ForeignKey(
@@ -158,7 +159,8 @@ class Appointment(TimeStampedModel):
         related_name="+",
     )
     name = models.CharField("姓名", max_length=64)
-    phone = models.CharField("手机号码", max_length=32)
+    phone = EncryptedTextField("手机号码", max_length=32)  # encrypted at rest (zhengwu.common.pii)
+    phone_index = BlindIndexField(source="phone", kind=PHONE)
     channel = models.CharField("预约渠道", max_length=16, choices=Channel.choices)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.BOOKED)
     queue_ticket = models.ForeignKey(
@@ -174,12 +176,14 @@ class Appointment(TimeStampedModel):
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     no_show_at = models.DateTimeField("记爽约时间", null=True, blank=True)
 
+    objects = EncryptedQuerySet.as_manager()  # .matching(phone=…): exact search by the blind index
+
     class Meta:
         verbose_name = verbose_name_plural = "预约"
         ordering = ["date", "slot_start", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "date", "phone"],
+                fields=["item", "date", "phone_index"],
                 condition=models.Q(status__in=ACTIVE_STATUSES),
                 name="appointment_one_active_per_person_item_day",
             ),

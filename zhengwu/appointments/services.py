@@ -31,7 +31,7 @@ from zhengwu.workdays.selectors import work_calendar
 
 log = logging.getLogger("zhengwu.appointments.sms")
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 NAME_MAX = 64
 REMINDER_LOOKAHEAD_DAYS = 20  # a reminder day lies at most this far before its appointment
 
@@ -133,9 +133,11 @@ def appointment_book(
                 "booking_blocked",
                 f"因{block.reason}，{block.blocked_until:%Y-%m-%d}前暂停网上预约，可到大厅现场办理。",
             )
-    if Appointment.objects.filter(
-        item=item, date=day, phone=phone, status__in=[Status.BOOKED, Status.CHECKED_IN, Status.SERVED]
-    ).exists():
+    if (
+        Appointment.objects.matching(phone=phone)
+        .filter(item=item, date=day, status__in=[Status.BOOKED, Status.CHECKED_IN, Status.SERVED])
+        .exists()
+    ):
         raise _invalid("date", "同一人同一事项每天只能预约一次，您当天已有该事项的预约。", "already_booked")
 
     counter, _created = SlotCounter.objects.get_or_create(

@@ -64,7 +64,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if _signed_in(request) or "Cache-Control" not in response.headers:
+        current = response.headers.get("Cache-Control", "")
+        if "no-store" not in current and (_signed_in(request) or not current):
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response

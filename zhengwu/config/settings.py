@@ -308,11 +308,15 @@ ZHENGWU_REVIEW_REMINDER_DAYS = int(os.environ.get("ZHENGWU_REVIEW_REMINDER_DAYS"
 ZHENGWU_APPOINTMENT_NO_SHOW_COUNT = int(os.environ.get("ZHENGWU_APPOINTMENT_NO_SHOW_COUNT", "3"))
 ZHENGWU_APPOINTMENT_NO_SHOW_DAYS = int(os.environ.get("ZHENGWU_APPOINTMENT_NO_SHOW_DAYS", "30"))
 ZHENGWU_APPOINTMENT_BLOCK_DAYS = int(os.environ.get("ZHENGWU_APPOINTMENT_BLOCK_DAYS", "30"))
-ZHENGWU_APPOINTMENT_NO_SHOW_GRACE_MINUTES = int(os.environ.get("ZHENGWU_APPOINTMENT_NO_SHOW_GRACE_MINUTES", "30"))
+ZHENGWU_APPOINTMENT_NO_SHOW_GRACE_MINUTES = int(
+    os.environ.get("ZHENGWU_APPOINTMENT_NO_SHOW_GRACE_MINUTES", "30")
+)
 # Hall queue (取号叫号, docs/adr/0006-hall-queue.md): priority order (commas rank, "|" joins equal ranks),
 # at most N priority calls in a row before a waiting normal ticket (0 = off), recalls before a skip is a
 # no-show, and the service time (seconds) assumed until a group has enough finished tickets to average.
-ZHENGWU_QUEUE_PRIORITY_ORDER = os.environ.get("ZHENGWU_QUEUE_PRIORITY_ORDER", "appointment,elderly|disabled,normal")
+ZHENGWU_QUEUE_PRIORITY_ORDER = os.environ.get(
+    "ZHENGWU_QUEUE_PRIORITY_ORDER", "appointment,elderly|disabled,normal"
+)
 ZHENGWU_QUEUE_MAX_STREAK = int(os.environ.get("ZHENGWU_QUEUE_MAX_STREAK", "3"))
 ZHENGWU_QUEUE_MAX_RECALLS = int(os.environ.get("ZHENGWU_QUEUE_MAX_RECALLS", "2"))
 ZHENGWU_QUEUE_DEFAULT_SERVICE_SECONDS = int(os.environ.get("ZHENGWU_QUEUE_DEFAULT_SERVICE_SECONDS", "600"))

@@ -19,7 +19,7 @@ with the patterns a hall manager knows (issue 8).
 - One window group per window (A, B, … in window order) is created for each hall that has none,
   routing the window's departments, so the kiosk and window console work on the demo halls too.
 
-Rows go in with `executemany` (the cases demo's `InsertSink`, in one transaction; ticket ids are
+Rows go in with COPY on PostgreSQL, `executemany` elsewhere (in one transaction; ticket ids are
 allocated here and the id sequences reset after; deterministic seed). No `QueueEvent` journal and no
 sequence rows are written for past days (numbers restart per day, so today's do not collide).
 Idempotent: nothing is generated when any queue ticket exists.
@@ -31,7 +31,7 @@ import datetime as dt
 import heapq
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,6 +44,7 @@ from zhengwu.cases.demo_data import DEFAULT_CASES, InsertSink
 from zhengwu.cases.models import Case
 from zhengwu.catalog.models import ServiceItem
 from zhengwu.common.clock import LOCAL_TZ
+from zhengwu.common.pii import PHONE, blind_index
 from zhengwu.domain.queueing import format_number
 from zhengwu.organization.models import ServiceHall, User, Window
 from zhengwu.queueing.models import QueueTicket, WindowGroup
@@ -125,7 +126,7 @@ TICKET_COLUMNS = (
 )
 APPOINTMENT_COLUMNS = (
     "created_at updated_at number hall_id item_id date slot_start slot_end starts_at ends_at name phone"
-    " channel status queue_ticket_id checked_in_at cancelled_at no_show_at"
+    " phone_index channel status queue_ticket_id checked_in_at cancelled_at no_show_at"
 )
 SLOT_MINUTES = (9 * 60, 9 * 60 + 30, 10 * 60, 10 * 60 + 30, 14 * 60, 14 * 60 + 30, 15 * 60)
 
@@ -163,7 +164,13 @@ class _Rows:
                 if row[index] is not None:
                     row[index] = convert(row[index])
             prepared.append((*row, *self.tail))
-        if prepared:
+        if prepared and connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            sql = f"COPY {quote(self.table)} ({', '.join(quote(c) for c in self.columns)}) FROM STDIN"
+            with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                for row in prepared:
+                    copy.write_row(row)
+        elif prepared:
             sink.write(self.table, self.columns, prepared)
         self.rows = []
         return len(prepared)
@@ -259,8 +266,9 @@ class _Generator:
         by_pk = {w.pk: w for w in windows}
         chosen = rng.choices(windows, weights, k=count) if count else []
         extra: list[Window] = []
+        drawn = Counter(w.pk for w in chosen)
         for window in windows:  # every window case of the day gets a served number
-            missing = len(cases.get((window.pk, day), ())) - chosen.count(window)
+            missing = len(cases.get((window.pk, day), ())) - drawn[window.pk]
             if missing > 0:
                 extra += [window] * missing
         hours = [h for h, _w in HOUR_WEIGHTS]
@@ -356,6 +364,7 @@ class _Generator:
                 ends,
                 booking["name"],
                 booking["phone"],
+                blind_index(PHONE, booking["phone"]),
                 booking["channel"],
                 booking["status"],
                 ticket.pk if ticket is not None else None,

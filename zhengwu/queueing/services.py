@@ -23,8 +23,8 @@ from zhengwu.domain import queueing as q
 from zhengwu.organization.models import ServiceHall, User, Window
 from zhengwu.queueing.choices import TicketAction, TicketPriority, TicketSource, TicketStatus
 from zhengwu.queueing.models import QueueEvent, QueueSequence, QueueTicket, WindowGroup
-from zhengwu.queueing.signals import ticket_finished
 from zhengwu.queueing.permissions import can_manage_hall, is_staff
+from zhengwu.queueing.signals import ticket_finished
 
 CALL_ATTEMPTS = 10
 # Sources that may claim a priority class, and who may: appointments only through check-in or staff.

@@ -99,14 +99,15 @@ def board(request: HttpRequest) -> HttpResponse:
     window_ranking = selectors.ranking(data.windows, "wait_mean")
     staff_ranking = selectors.ranking(data.staff, "tickets")
     totals = data.totals
+    doc = {m.code: m.doc for m in hf.HALL_METRICS}
     headline = [
-        ("取号量", str(totals.tickets), "张", hf.HALL_METRICS[0].doc),
-        ("平均等候时长", _fmt(totals.wait.mean_minutes), "分钟", hf.HALL_METRICS[1].doc),
-        ("最长等候时长", _fmt(totals.wait.max_minutes), "分钟", hf.HALL_METRICS[2].doc),
-        ("等候达标率", _fmt(totals.wait.within_target_rate, "%"), "", hf.HALL_METRICS[3].doc),
-        ("平均办理时长", _fmt(totals.service.mean_minutes), "分钟", hf.HALL_METRICS[4].doc),
-        ("预约履约率", _fmt(data.appointments.keeping_rate, "%"), "", hf.HALL_METRICS[5].doc),
-        ("爽约率", _fmt(data.appointments.no_show_rate, "%"), "", hf.HALL_METRICS[6].doc),
+        ("取号量", str(totals.tickets), "张", doc["hall_tickets"]),
+        ("平均等候时长", _fmt(totals.wait.mean_minutes), "分钟", doc["hall_wait_mean"]),
+        ("最长等候时长", _fmt(totals.wait.max_minutes), "分钟", doc["hall_wait_max"]),
+        ("等候达标率", _fmt(totals.wait.within_target_rate, "%"), "", doc["hall_wait_within_rate"]),
+        ("平均办理时长", _fmt(totals.service.mean_minutes), "分钟", doc["hall_service_mean"]),
+        ("预约履约率", _fmt(data.appointments.keeping_rate, "%"), "", doc["hall_keeping_rate"]),
+        ("爽约率", _fmt(data.appointments.no_show_rate, "%"), "", doc["hall_no_show_rate"]),
         ("窗口现场审批率", _fmt(data.on_spot_rate, "%"), "", hf.ON_SPOT_DOC),
     ]
     params = {"hall": hall.pk, "period": period.label}

@@ -286,7 +286,7 @@ def _refusal_cases():
     a = at("2026-06-05")
     return [
         ("submitted", lambda c, k: services.case_submit(case=c, actor=k.clerk, now=a), "已申报", "提交申请"),
-        ("in_review", lambda c, k: services.case_accept(case=c, actor=k.clerk, now=a), "审查中", "受理"),
+        # 受理 of an accepted case is a 409 conflict ("该件已被他人受理"): test_accept_conflict.py
         ("in_review", lambda c, k: services.case_deem_accepted(case=c, now=a), "审查中", "视为受理"),
         (
             "in_review",

@@ -109,7 +109,7 @@ def test_printing_the_notice_stores_it_and_shows_a_numbered_dated_printable_page
         "2026年6月1日",
         "经营场所性质：自有",
         "经营场所产权证明",
-        "window.print()",
+        "data-print-page",
         f"/apply/{guided.item.implementation_code}/?notice=GD-430903-20260601-0001",
         "立即申办",
     ):

@@ -125,6 +125,23 @@ def test_the_registry_gives_hall_figures_for_regions_departments_windows_and_sta
     assert values[clerk.key]["hall_wait_within_rate"] == D("100.00")
 
 
+def test_hall_figures_through_the_metrics_api_for_windows(place, morning, api_client):
+    api_client.force_authenticate(place.county.supervisor)
+    response = api_client.get(
+        "/api/v1/metrics/",
+        {"period": "2026-11", "by": "window", "metrics": "hall_wait_mean,hall_wait_max,window_on_spot_rate"},
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["metrics"][0]["group"] == "大厅" and body["metrics"][0]["unit"] == "分钟"
+    rows = {row["id"]: row["values"] for row in body["units"]}
+    assert rows[place.windows[0].pk] == {
+        "hall_wait_mean": "23.75",
+        "hall_wait_max": "35.00",
+        "window_on_spot_rate": None,
+    }
+
+
 def test_a_provider_costs_one_query_per_kind_of_unit(place, morning, django_assert_max_num_queries):
     units = _units(place)
     with django_assert_max_num_queries(4):

@@ -442,7 +442,7 @@ def test_a_citizen_withdraws_an_application_with_a_reason(signed_in, item):
     case = submitted_case(signed_in, item)
     url = reverse("portal:case_detail", args=[case.number])
     page = signed_in.get(url).content.decode()
-    assert "撤回申请" in page and "confirm(" in page
+    assert "撤回申请" in page and "data-confirm-submit" in page
     withdraw = reverse("portal:case_withdraw", args=[case.number])
     page = signed_in.post(withdraw, {"reason": ""}).content.decode()
     assert "请填写撤回原因" in page

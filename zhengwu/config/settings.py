@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "zhengwu.accounts.middleware.SessionSecurityMiddleware",
     "zhengwu.audit.middleware.AuditMiddleware",
     "zhengwu.workbench.access.AdminConfinementMiddleware",  # 三员: each administrator on own screens
+    "zhengwu.common.input_guard.NulCharacterGuardMiddleware",  # form posts with NUL → 400, not a DB error
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last (django-axes): turns a lockout into the 429 answer

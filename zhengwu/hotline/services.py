@@ -63,6 +63,13 @@ def _text(value: str | None, field: str, message: str, *, limit: int = MAX_CONTE
     return value
 
 
+def _caller_name(value: str | None) -> str:
+    value = (value or "").strip()
+    if len(value) > 64:
+        raise DomainError("too_long", "来电人姓名过长（最多 64 字）。", {"caller_name": ["最多 64 字。"]})
+    return value
+
+
 def _choice(value: str, choices: type, field: str, label: str) -> str:
     if value not in choices.values:
         raise DomainError("invalid", f"{label}“{value}”无效。", {field: [f"{label}无效。"]})
@@ -234,7 +241,7 @@ def ticket_create(
         region=region,
         location=(location or "").strip()[:255],
         item=item,
-        caller_name=(caller_name or "").strip()[:64],
+        caller_name=_caller_name(caller_name),
         caller_phone=(caller_phone or "").strip()[:32],
         confidential=confidential,
         call_back_declined=call_back_declined,

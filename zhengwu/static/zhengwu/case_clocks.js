@@ -12,6 +12,11 @@
     return new Date(+parts[0], +parts[1] - 1, +parts[2]).getTime();
   }
 
+  // Tooltips are HTML: labels carry staff free text (a pause reason), so they are escaped as text.
+  function esc(text) {
+    return window.echarts.format.encodeHTML(String(text == null ? "" : text));
+  }
+
   function fmt(ms) {
     var d = new Date(ms);
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
@@ -62,10 +67,10 @@
       tooltip: {
         formatter: function (p) {
           if (p.data.pause) {
-            return p.data.pause.label + "<br>" + p.data.pause.start + " 至 " + (p.data.pause.open ? "今天（进行中）" : p.data.pause.end);
+            return esc(p.data.pause.label) + "<br>" + p.data.pause.start + " 至 " + (p.data.pause.open ? "今天（进行中）" : p.data.pause.end);
           }
           var r = p.data.row;
-          return r.label + "（" + r.statusLabel + "）<br>起算日 " + r.start + "<br>到期日 " + (r.due ? r.due + (r.provisional ? "（预计）" : "") : "待定");
+          return esc(r.label) + "（" + esc(r.statusLabel) + "）<br>起算日 " + r.start + "<br>到期日 " + (r.due ? r.due + (r.provisional ? "（预计）" : "") : "待定");
         }
       },
       xAxis: {

@@ -36,7 +36,8 @@ def api_client():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The in-process cache holds built calendars and rate-limit counters: every test starts empty."""
+    """The in-process cache holds built calendars: every test starts empty. (Rate-limit counters live in
+    Redis or the database — common.ratelimit — and are cleared with the test database.)"""
     from django.core.cache import cache
 
     cache.clear()

@@ -43,11 +43,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
+from zhengwu.accounts.testing import login_verified
 from zhengwu.cases import services
 from zhengwu.cases.models import Case, MaterialFile
 from zhengwu.cases.tests.factories import accepted_case, at, make_applicant, make_citizen, make_county
 from zhengwu.common import clock
 from zhengwu.common.tests.clients import KeyedAPIClient
+from zhengwu.common.tests.resolver import resolver_urls
 from zhengwu.domain.identifiers import gb11714_check_digit
 from zhengwu.domain.masking import mask_id_number
 from zhengwu.hotline import services as hotline_services
@@ -55,7 +57,6 @@ from zhengwu.hotline.models import Ticket
 from zhengwu.hotline.tests.factories import dispatched, make_hotline
 from zhengwu.organization.choices import ApplicantKind
 from zhengwu.organization.services import citizen_register
-from zhengwu.workbench.tests.test_access_matrix import _sign_in, resolver_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +239,7 @@ class Requester:
                 from django.test import Client
 
                 client = Client()
-                _sign_in(client, user)
+                login_verified(client, user)
             client.raise_request_exception = False  # a 500 is an answer to assert on, not a crash
             self._clients[key] = client
         return self._clients[key]
@@ -461,7 +462,7 @@ def test_the_workbench_case_list_and_its_search_show_no_foreign_case(world, clie
     a, b = world["a"], world["b"]
     for user in a.staff:
         client.logout()
-        _sign_in(client, user)
+        login_verified(client, user)
         for query in ({}, {"search": b.case.number}, {"search": "欧阳"}, {"q": b.case.number}):
             response = client.get(reverse("workbench:case_list"), query)
             assert response.status_code == 200
@@ -491,7 +492,7 @@ def test_the_ticket_lists_show_no_foreign_ticket(world, client):
         assert api_body.status_code in (200, 403)
         assert _foreign_in(api_body.content.decode(), b) == [], user.username
         client.logout()
-        _sign_in(client, user)
+        login_verified(client, user)
         for name in ("workbench:hotline_console", "workbench:hotline_queue", "workbench:hotline_board"):
             response = client.get(reverse(name), {"q": b.ticket.number})
             assert response.status_code in (200, 403), name
@@ -509,7 +510,7 @@ def test_the_dashboard_export_and_drilldown_stay_within_the_department(world, cl
 
     a, b = world["a"], world["b"]
     head = a.staff[2]
-    _sign_in(client, head)
+    login_verified(client, head)
     response = client.get(reverse("workbench:dashboard_export"), {"period": "2026-06", "by": "department"})
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.content))
@@ -528,7 +529,7 @@ def test_the_dashboard_export_and_drilldown_stay_within_the_department(world, cl
 def test_a_citizen_or_enterprise_never_sees_anothers_case_or_certificate(world, client, who):
     a, b = world["a"], world["b"]
     user, own = (a.citizen, a.citizen_case) if who == "citizen" else (a.enterprise, a.enterprise_case)
-    _sign_in(client, user)
+    login_verified(client, user)
     for name in ("portal:my_cases", "portal:my_certificates"):
         response = client.get(reverse(name))
         assert response.status_code == 200

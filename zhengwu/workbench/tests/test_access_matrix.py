@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 import yaml
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 
+from zhengwu.common.tests.resolver import resolver_urls
 from zhengwu.organization.choices import Role
 from zhengwu.organization.tests.factories import UserFactory
 
@@ -39,31 +40,6 @@ ROLES = [
     Role.AUDIT_ADMIN.value,
 ]
 PLACEHOLDER = {"int": "999999", "str": "ZZ-NONE", "slug": "zz-none", "path": "zz-none"}
-
-
-# -- the resolver ------------------------------------------------------------------------------------
-
-
-def _walk(patterns, prefix: str = "", namespace: str = ""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = namespace
-            if entry.namespace:
-                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        elif isinstance(entry, URLPattern):
-            name = entry.name or str(entry.pattern)
-            view_name = f"{namespace}:{name}" if namespace else name
-            converters = dict(getattr(entry.pattern, "converters", {}))
-            groups = list(entry.pattern.regex.groupindex)
-            yield view_name, prefix + str(entry.pattern), entry.name is not None, converters, groups
-
-
-def resolver_urls() -> list[tuple[str, str, bool, dict[str, Any], list[str]]]:
-    seen: dict[str, tuple] = {}
-    for row in _walk(get_resolver().url_patterns):
-        seen.setdefault(row[0], row)
-    return list(seen.values())
 
 
 # -- the matrix -----------------------------------------------------------------------------------------

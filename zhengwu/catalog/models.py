@@ -13,6 +13,7 @@ from django.db import models
 
 from zhengwu.catalog import choices as c
 from zhengwu.common.models import TimeStampedModel
+from zhengwu.common.uploads import validate_file_field
 
 
 class ItemType(TimeStampedModel):
@@ -135,7 +136,9 @@ class ItemVersion(TimeStampedModel):
     # Result
     result_type = models.CharField("审批结果类型", max_length=32, choices=c.ResultType.choices, blank=True)
     result_name = models.CharField("审批结果名称", max_length=128, blank=True)
-    result_sample = models.FileField("审批结果样本", upload_to="catalog/results/", blank=True)
+    result_sample = models.FileField(
+        "审批结果样本", upload_to="catalog/results/", blank=True, validators=[validate_file_field]
+    )
     delivery_modes = models.JSONField("送达方式", default=list, blank=True)
     # Fees
     charges_fee = models.BooleanField("是否收费", default=False)
@@ -237,8 +240,12 @@ class Material(VersionChild):
     source_note = models.CharField("来源说明", max_length=255, blank=True)
     paper_copies = models.PositiveSmallIntegerField("纸质份数", default=1, validators=[MinValueValidator(0)])
     paper_spec = models.CharField("纸质规格", max_length=32, blank=True, default="A4")
-    template_file = models.FileField("空白表格", upload_to="catalog/templates/", blank=True)
-    sample_file = models.FileField("示例样表", upload_to="catalog/samples/", blank=True)
+    template_file = models.FileField(
+        "空白表格", upload_to="catalog/templates/", blank=True, validators=[validate_file_field]
+    )
+    sample_file = models.FileField(
+        "示例样表", upload_to="catalog/samples/", blank=True, validators=[validate_file_field]
+    )
     filling_notes = models.TextField("填报须知", blank=True)
     acceptance_standard = models.TextField("受理标准", blank=True)
     review_points = models.TextField("审查要点", blank=True)

@@ -140,9 +140,12 @@ def check_file_count(
 
 def validate_file_field(file: Any) -> None:
     """A model/form field validator running `inspect_upload` on a Django `File`: for FileFields that are
-    still stored by Django's storage (e.g. catalogue templates uploaded in the admin)."""
+    still stored by Django's storage (e.g. catalogue templates uploaded in the admin). A file already in
+    storage was checked when it came in and is not read again."""
     from django.core.exceptions import ValidationError
 
+    if getattr(file, "_committed", False):
+        return
     file.seek(0)
     data = file.read()
     file.seek(0)

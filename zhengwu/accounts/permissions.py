@@ -1,4 +1,5 @@
-"""Who may manage other accounts' sessions: the security administrator (and a superuser)."""
+"""Who may manage other accounts' sessions, roles and data scopes: the security administrator (and a
+superuser). The system administrator manages the accounts themselves (admin site), not their grants."""
 
 from __future__ import annotations
 
@@ -12,3 +13,8 @@ def can_end_sessions(user) -> bool:
         and user.is_active
         and (user.is_superuser or user.has_role(Role.SECURITY_ADMIN))
     )
+
+
+def can_grant_roles(user) -> bool:
+    """Assign roles and data scopes to other staff accounts (`accounts.grants`)."""
+    return can_end_sessions(user)

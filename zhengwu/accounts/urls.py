@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhengwu.accounts import views
+from zhengwu.accounts import grants, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("password/change/", views.password_change, name="password_change"),
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/<int:user_id>/end/", views.session_end, name="session_end"),
+    path("grants/", grants.grant_list, name="grant_list"),
+    path("grants/<int:user_id>/", grants.grant_edit, name="grant_edit"),
 ]

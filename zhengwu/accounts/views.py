@@ -239,7 +239,7 @@ def session_end(request: HttpRequest, user_id: int) -> HttpResponse:
     if target is None:
         raise Http404("账号不存在")
     ended = services.user_sessions_end(user=target, actor=request.user, request=request)
-    messages.success(request, f"已结束 {target.get_username()} 的 {ended} 个会话。")
+    messages.success(request, f"已结束 {target.account_label} 的 {ended} 个会话。")
     return redirect("accounts:session_list")
 
 
@@ -256,6 +256,6 @@ def mfa_reset(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:session_list")
     removed = services.totp_devices_reset(user=target, actor=request.user, request=request)
     messages.success(
-        request, f"已重置 {target.get_username()} 的动态口令（删除设备 {removed} 个），其下次登录须重新绑定。"
+        request, f"已重置 {target.account_label} 的动态口令（删除设备 {removed} 个），其下次登录须重新绑定。"
     )
     return redirect("accounts:session_list")

@@ -48,8 +48,6 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
         field: EnumField = self.target
         choices = field.choices_class.choices
         values = [value for value, _label in choices]
-        if field.allow_blank and "" not in values:
-            values.append("")
         is_int = all(isinstance(value, int) for value in values)
         schema = {
             "type": "integer" if is_int else "string",
@@ -63,4 +61,9 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
             schema=schema,
         )
         auto_schema.registry.register_on_missing(component)
+        if field.allow_blank and "" not in values:
+            # The component is one per Choices class, shared by blank and non-blank fields alike, so a
+            # field that may be blank says so itself (the "" once put into the component was lost
+            # whenever a non-blank field of the same class registered it first: CaseStatusEnum).
+            return {"oneOf": [component.ref, {"type": "string", "enum": [""]}]}
         return component.ref

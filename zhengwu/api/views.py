@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from zhengwu.api import schema_docs
 from zhengwu.api import serializers as s
+from zhengwu.api.cases import STAFF
 from zhengwu.api.filtersets import DepartmentFilter, RegionFilter
 from zhengwu.catalog.choices import VersionStatus
 from zhengwu.catalog.filtersets import PublicItemFilter, StaffItemFilter
@@ -46,6 +47,7 @@ TAG_AUTH = "认证"
 
 ERROR_400 = OpenApiResponse(s.ErrorSerializer, description="输入有误（如筛选参数取值无效）")
 ERROR_401 = OpenApiResponse(s.ErrorSerializer, description="未登录或令牌无效")
+ERROR_403 = OpenApiResponse(s.ErrorSerializer, description="非工作人员账号（如网上办事账号）")
 ERROR_404 = OpenApiResponse(s.ErrorSerializer, description="对象不存在、尚未发布或不在数据范围内")
 
 
@@ -177,7 +179,9 @@ class MeView(APIView):
 
 
 class StaffItemListView(generics.ListAPIView):
-    permission_classes = [permissions.IsAuthenticated]
+    """Staff only, like every `/staff/` endpoint: a citizen's 网上办事 account gets 403 (`IsStaff`)."""
+
+    permission_classes = STAFF
     serializer_class = s.StaffItemListSerializer
     filterset_class = StaffItemFilter
 
@@ -188,21 +192,26 @@ class StaffItemListView(generics.ListAPIView):
         tags=[TAG_STAFF],
         summary="数据范围内的事项（含草稿）",
         description="当前工作人员数据范围内各部门的全部事项，包括未发布的草稿和已取消的事项。",
-        responses={200: s.StaffItemListSerializer(many=True), 400: ERROR_400, 401: ERROR_401},
+        responses={
+            200: s.StaffItemListSerializer(many=True),
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class StaffItemDetailView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = STAFF
 
     @extend_schema(
         tags=[TAG_STAFF],
         summary="数据范围内的事项详情（含草稿）",
         description="现行版本与草稿版本的全部要素。事项不在数据范围内时与不存在一样返回 404。",
         parameters=[_code_parameter("实施编码")],
-        responses={200: s.StaffItemDetailSerializer, 401: ERROR_401, 404: ERROR_404},
+        responses={200: s.StaffItemDetailSerializer, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
     )
     def get(self, request: Request, code: str) -> Response:
         item = item_get_for_user(user=request.user, implementation_code=code)

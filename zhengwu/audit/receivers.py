@@ -29,14 +29,15 @@ def on_logout(sender, request, user, **kwargs) -> None:
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    username = str(
+    """A refused sign-in: the account if the typed name stands for one (a citizen's mobile number is
+    looked up by its blind index), and what was typed with a mobile number masked, never in full."""
+    from zhengwu.accounts.identity import account_for, audit_label
+
+    typed = str(
         (credentials or {}).get(get_user_model().USERNAME_FIELD) or (credentials or {}).get("username") or ""
     )
-    known = (
-        get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
-        if username
-        else None
-    )
+    known = account_for(typed) if typed else None
+    label = audit_label(typed)
     record(
         "auth.login_failed",
         request=request,
@@ -44,28 +45,30 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
         role="",
         obj=known,
         object_type="" if known else "username",
-        object_id="" if known else username[:100],
+        object_id="" if known else label[:100],
         result=AuditResult.FAILURE,
-        detail={"username": username[:150]},
+        detail={"username": label[:150]},
     )
 
 
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
-    username = str(username or "")
-    known = (
-        get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
-        if username
-        else None
-    )
+    """django-axes locked a username out. `username` is the lockout key (for a mobile number its blind
+    index, `accounts.identity.lockout_key`); what was typed, if known, is shown masked."""
+    from zhengwu.accounts.identity import account_for_lockout_key, audit_label
+
+    key = str(username or "")
+    typed = str((getattr(request, "axes_credentials", None) or {}).get("username") or key)
+    known = account_for_lockout_key(key)
+    label = audit_label(typed)
     record(
         "auth.locked",
         request=request,
         actor=None,
         obj=known,
         object_type="" if known else "username",
-        object_id="" if known else username[:100],
+        object_id="" if known else label[:100],
         result=AuditResult.DENIED,
-        detail={"username": username[:150]},
+        detail={"username": label[:150]},
     )
 
 

@@ -1,13 +1,12 @@
+"""一件事 bundles in the admin site: their members and questions (configuration).
+
+Bundle applications (`BundleCase`) are business records with applicants' data: they are read in the
+workbench only, scoped, never in the admin site (`zhengwu.workbench.access` refuses those pages).
+"""
+
 from django.contrib import admin
 
-from zhengwu.bundles.models import (
-    Bundle,
-    BundleCase,
-    BundleCaseChild,
-    BundleMember,
-    BundleOption,
-    BundleQuestion,
-)
+from zhengwu.bundles.models import Bundle, BundleMember, BundleOption, BundleQuestion
 
 
 class BundleMemberInline(admin.TabularInline):
@@ -39,32 +38,3 @@ class BundleOptionInline(admin.TabularInline):
 class BundleQuestionAdmin(admin.ModelAdmin):
     list_display = ["bundle", "key", "text", "kind"]
     inlines = [BundleOptionInline]
-
-
-class BundleCaseChildInline(admin.TabularInline):
-    model = BundleCaseChild
-    extra = 0
-    readonly_fields = ["case", "member", "stage"]
-    can_delete = False
-
-
-@admin.register(BundleCase)
-class BundleCaseAdmin(admin.ModelAdmin):
-    """Read-only: bundle cases are written by `bundles.services` only."""
-
-    list_display = ["number", "bundle", "applicant", "channel", "created_at"]
-    search_fields = ["number"]
-    readonly_fields = [
-        "number",
-        "bundle",
-        "applicant",
-        "applicant_account",
-        "channel",
-        "answers",
-        "form_data",
-    ]
-    exclude = ["members"]
-    inlines = [BundleCaseChildInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False

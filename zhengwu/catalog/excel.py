@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -787,6 +787,30 @@ def _changed_children(version: ItemVersion, plan: _VersionPlan) -> list[str]:
     return [key for key in CHILD_SHEETS if _stored_children(version, key) != plan.children[key]]
 
 
+class _Unreadable(Exception):
+    """A sheet whose XML cannot be read past `row` (openpyxl parses a sheet only while it is read)."""
+
+    def __init__(self, row: int):
+        super().__init__(row)
+        self.row = row
+
+
+def _sheet_rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as values; `_Unreadable` for damaged XML, a number cell holding text, a shared
+    string index out of range: whatever openpyxl raises while reading a row, the file is broken there."""
+    rows = worksheet.iter_rows(values_only=True)
+    number = 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # openpyxl raises XML, zip, value, index and key errors
+            raise _Unreadable(number) from error
+        yield row
+        number += 1
+
+
 class _Importer:
     def __init__(self, *, actor: Any, now: dt.datetime, today: dt.date, progress: Progress | None):
         self.actor = actor
@@ -806,10 +830,14 @@ class _Importer:
             return
         try:
             for spec in SHEETS:
-                if spec.name in workbook.sheetnames:
-                    self.sheets[spec.name] = self._read_sheet(workbook[spec.name], spec)
-                else:
+                if spec.name not in workbook.sheetnames:
                     message = "缺少此工作表；没有数据时也请保留带列名的空表（可从模板复制）"
+                    self.errors.append(CellError(spec.name, None, "", "", message))
+                    continue
+                try:
+                    self.sheets[spec.name] = self._read_sheet(workbook[spec.name], spec)
+                except _Unreadable as broken:
+                    message = f"第{broken.row}行无法读取：文件已损坏或不是有效的 Excel（.xlsx）文件"
                     self.errors.append(CellError(spec.name, None, "", "", message))
         finally:
             workbook.close()
@@ -817,7 +845,7 @@ class _Importer:
     def _read_sheet(self, worksheet: Any, spec: SheetSpec) -> _Sheet:
         if hasattr(worksheet, "reset_dimensions"):
             worksheet.reset_dimensions()  # some programs store a wrong sheet size
-        rows = worksheet.iter_rows(values_only=True)
+        rows = _sheet_rows(worksheet)
         header = next(rows, None) or ()
         by_header = {column.header: column for column in spec.columns}
         positions: dict[str, int] = {}

@@ -55,6 +55,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
+    pattern=r"^[!-~]{1,255}$",  # = _KEY: a blank or spaced key is refused, so the schema says so
     description="幂等键（必填，1–255 个可见 ASCII 字符，建议用 UUID）：同一账号用同一个键重复提交只办理一次，"
     "重复请求返回第一次的结果；同一个键配不同的请求内容返回 422；第一次请求尚在处理返回 409。键保留 24 小时。",
 )

@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username before any password check
+    # Citizens sign in with their mobile number, found by its blind index (their username is opaque).
+    "zhengwu.accounts.identity.MobileNumberBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # django-axes: lockout keyed on the username alone, so rotating addresses does not help and one NAT'd office
@@ -158,6 +160,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHENGWU_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ZHENGWU_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# The lockout key of a typed mobile number is its blind index: both spellings of one number share one lock,
+# and the axes tables never hold the plaintext number (zhengwu/accounts/identity.py).
+AXES_USERNAME_CALLABLE = "zhengwu.accounts.identity.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhengwu.accounts.lockout.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

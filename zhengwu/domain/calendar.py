@@ -11,7 +11,8 @@ so rank and its inverse are one `bisect` each: O(log n) in the number of calenda
 
 The calendar knows only the dates its data covers (`valid_from`..`valid_through`); a computation
 that needs a day outside them raises `CalendarNotAvailable` rather than guess, because next year's
-schedule is only published each November.
+schedule is only published each November. A computation that would leave the dates Python can hold
+(0001-01-01 to 9999-12-31) raises its subclass `DateOutOfRange`, never an `OverflowError`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,33 @@ class CalendarNotAvailable(Exception):
             f"{day.isoformat()} 超出工作日历的有效范围（{valid_from.isoformat()} 至 "
             f"{valid_through.isoformat()}），请先录入该年度的放假安排。"
         )
+
+
+class DateOutOfRange(CalendarNotAvailable):
+    """A period would end after 9999-12-31 (or before 0001-01-01), beyond the dates that can be held.
+
+    A `CalendarNotAvailable`, since it means the same to every caller — no schedule covers that day —
+    with its own message, since no schedule ever will: the start date or the period is wrong.
+    """
+
+    def __init__(self, start: date, days: int) -> None:
+        self.day = date.max if days >= 0 else date.min
+        self.valid_from = date.min
+        self.valid_through = date.max
+        self.start = start
+        Exception.__init__(
+            self,
+            f"从 {start.isoformat()} 起算的期限超出可计算的日期范围（{date.min.isoformat()} 至 "
+            f"{date.max.isoformat()}），请核对起算日和期限天数。",
+        )
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days` calendar days; `DateOutOfRange` instead of `OverflowError` past the ends."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        raise DateOutOfRange(day, days) from None
 
 
 @dataclass(frozen=True)
@@ -202,6 +230,8 @@ class WorkCalendar:
         if index < len(self._exception_ordinals):
             ordinal = min(ordinal, self._exception_ordinals[index])
         if ordinal > self.valid_through.toordinal():
+            if self.valid_through == date.max:
+                raise DateOutOfRange(start, n)
             raise self._not_available(self.valid_through + timedelta(days=1))
         return date.fromordinal(ordinal)
 
@@ -217,21 +247,21 @@ class WorkCalendar:
     def add_natural_days(self, start: date, n: int) -> date:
         """End a natural-day period: start + n days, rolled forward to a working day (民法典 Art. 203)."""
         _require_non_negative(n, "自然日数")
-        return self.next_workday(start + timedelta(days=n))
+        return self.next_workday(add_days(start, n))
 
     def explain(self, start: date, n: int) -> WorkdayExplanation:
         """List every day from day zero to the due date of an n-working-day period, counted or skipped."""
         due = self.add_workdays(start, n)
         counted: list[CountedDay] = []
         skipped: list[SkippedDay] = []
-        day = start + timedelta(days=1)
-        while day <= due:
+        day = start
+        while day < due:  # never steps past `due`, which may be 9999-12-31
+            day += timedelta(days=1)
             status = self.day_status(day)
             if status.is_workday:
                 counted.append(CountedDay(day, len(counted) + 1, status.reason))
             else:
                 skipped.append(SkippedDay(day, status.reason))
-            day += timedelta(days=1)
         return WorkdayExplanation(start, n, due, tuple(counted), tuple(skipped))
 
     # -- internals ---------------------------------------------------------------------------------
@@ -248,7 +278,7 @@ class WorkCalendar:
 
     def _require_counting_from(self, start: date) -> None:
         """Counting from `start` needs the days after it, so `start` may be the eve of `valid_from`."""
-        first_needed = start + timedelta(days=1)
+        first_needed = add_days(start, 1)
         if not self.valid_from <= first_needed <= self.valid_through:
             raise self._not_available(first_needed)
 

@@ -8,7 +8,8 @@ calendar edit re-projects every open clock by simply projecting it again.
 
 When the due date lies beyond the calendar's data (next year's schedule is published each
 November), the part beyond `valid_through` is laid out on Mon–Fri and the result is `provisional`
-("预计"); no card is issued on a provisional date.
+("预计"); no card is issued on a provisional date. A due date that would fall after 9999-12-31 (a
+budget of millions of working days) raises `DateOutOfRange`, a `CalendarNotAvailable`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
-from zhengwu.domain.calendar import CalendarNotAvailable, CountedDay, SkippedDay, WorkCalendar
+from zhengwu.domain.calendar import CalendarNotAvailable, CountedDay, SkippedDay, WorkCalendar, add_days
 
 
 class SegmentKind(StrEnum):
@@ -191,8 +192,9 @@ def explain(
     closed = [(p.start, p.end or last, p) for p in pauses(segments)]
     counted: list[CountedDay] = []
     skipped: list[SkippedDay] = []
-    day = start + timedelta(days=1)
-    while day <= last:
+    day = start
+    while day < last:  # never steps past `last`, which may be 9999-12-31
+        day += timedelta(days=1)
         pause = next((p for low, high, p in closed if low < day <= high), None)
         if calendar.covers(day):
             status = calendar.day_status(day)
@@ -205,7 +207,6 @@ def explain(
             skipped.append(SkippedDay(day, f"{SEGMENT_LABELS[pause.kind]}：{pause.reason}".rstrip("：")))
         else:
             counted.append(CountedDay(day, len(counted) + 1, reason))
-        day += timedelta(days=1)
     return ClockExplanation(
         start, total_budget(budget, segments), due, tuple(counted), tuple(skipped), provisional
     )
@@ -213,14 +214,16 @@ def explain(
 
 def reminder_date(calendar: WorkCalendar, due: date) -> date:
     """The working day before `due` (rule N1); `due` itself when no earlier working day is known."""
-    day = due - timedelta(days=1)
+    day = due
     for _ in range(40):
+        if day == date.min:
+            break
+        day -= timedelta(days=1)
         if not calendar.covers(day):
             if day.weekday() < 5:
                 return day
         elif calendar.is_workday(day):
             return day
-        day -= timedelta(days=1)
     return due
 
 
@@ -299,9 +302,9 @@ def _weekdays_between(start: date, end: date) -> int:
 
 def _add_weekdays(start: date, n: int) -> date:
     weeks, rest = divmod(n, 5)
-    day = start + timedelta(days=weeks * 7)
+    day = add_days(start, weeks * 7)
     while rest:
-        day += timedelta(days=1)
+        day = add_days(day, 1)
         if day.weekday() < 5:
             rest -= 1
     if n and day.weekday() >= 5:  # whole weeks from a weekend start land on a weekend

@@ -1,8 +1,10 @@
-"""12345 upkeep in the admin site: the 派单目录, the knowledge base and the centres; tickets read-only.
+"""12345 upkeep in the admin site: the 派单目录, the knowledge base and the centres.
 
-Tickets and their journal are never edited here: every change is a service call from the workbench
-or the API. The lists are limited like the workbench: an agent sees the rules and tickets of their
-centre's regions; only a superuser or the system administrator edits the centres.
+Tickets are business records with callers' personal data: they are read and handled in the workbench
+and the API only (scoped, with the confidentiality flag honoured), never in the admin site, which is for
+configuration (`zhengwu.workbench.access` refuses the ticket admin pages to every account). The lists
+are limited like the workbench: an agent sees the rules of their centre's regions; only a superuser or
+the system administrator edits the centres.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q
 
-from zhengwu.hotline.access import centre_paths, centre_q, is_agent, unit_q
-from zhengwu.hotline.models import DispatchRule, HotlineCentre, KnowledgeArticle, Ticket, TicketEvent
+from zhengwu.hotline.access import centre_paths, is_agent
+from zhengwu.hotline.models import DispatchRule, HotlineCentre, KnowledgeArticle
 from zhengwu.organization.selectors import sees_everything
 
 
@@ -84,56 +86,3 @@ class KnowledgeArticleAdmin(AgentAdmin):
     search_fields = ("title", "keywords", "answer")
     list_select_related = ("department", "item")
     raw_id_fields = ("department", "item")
-
-
-class TicketEventInline(admin.TabularInline):
-    model = TicketEvent
-    verbose_name_plural = "办理记录（只读）"
-    fields = ("at", "action", "actor_name", "department", "from_status", "to_status", "comment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ("at", "id")
-
-    def has_view_permission(self, request, obj=None):
-        return True  # shown only inside a ticket the user may view
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
-    """Read-only: the journal shows what happened; changes go through the workbench."""
-
-    list_display = ("number", "title", "category", "status", "region", "department", "received_at")
-    list_filter = ("status", "category", "channel", "urgency")
-    search_fields = ("number", "title", "topic")
-    list_select_related = ("region", "department")
-    date_hierarchy = "received_at"
-    inlines = (TicketEventInline,)
-    exclude = ("caller_name", "caller_phone")  # the caller is shown, scoped, in the workbench only
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(centre_q(request.user) | unit_q(request.user))
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and not request.user.applicant_id
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 
 from zhengwu.accounts.forms import IssuedPasswordChangeForm
 from zhengwu.accounts.services import password_issued
-from zhengwu.audit.services import record
 from zhengwu.domain.masking import mask_id_number, mask_name, mask_phone
 from zhengwu.organization.choices import Role
 from zhengwu.organization.models import (
@@ -23,7 +20,6 @@ from zhengwu.organization.models import (
     Window,
 )
 from zhengwu.organization.selectors import department_scope_q, sees_everything
-from zhengwu.organization.services import separation_of_duties_conflict, user_set_roles
 
 
 class RoleGatedAdmin(admin.ModelAdmin):
@@ -92,33 +88,51 @@ class ServiceHallAdmin(ScopedAdmin):
     inlines = [WindowInline]
 
 
-class RoleFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        roles = [
-            form.cleaned_data["role"]
-            for form in self.forms
-            if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")
-        ]
-        conflict = separation_of_duties_conflict(roles)
-        if conflict:
-            raise ValidationError(conflict)
+class ReadOnlyInline(admin.TabularInline):
+    """Shown beside the account for reference; never written here (see UserAdmin)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # shown only inside an account the user may view
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(ReadOnlyInline):
     model = RoleAssignment
-    formset = RoleFormSet
-    extra = 0
+    fields = ("role",)
+    readonly_fields = fields
+    verbose_name_plural = "角色（由安全管理员分配）"
 
 
-class ScopeInline(admin.TabularInline):
+class ScopeInline(ReadOnlyInline):
     model = DataScope
-    extra = 0
-    autocomplete_fields = ("region", "department")
+    fields = ("region", "department", "include_descendants")
+    readonly_fields = fields
+    verbose_name_plural = "数据范围（由安全管理员分配）"
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, ScopedAdmin):
+    """Staff accounts: the system administrator's work (三员, SECURITY.md 8.1.4.2 d–g).
+
+    The system administrator creates accounts, keeps their name, department and window, issues a
+    password and activates or deactivates them. Roles and data scopes are the security administrator's,
+    on their own screen (`accounts:grant_list`, audited `role.change` / `scope.change`): here they are
+    shown read-only, and `is_staff`, `is_superuser`, groups and model permissions are not on the form at
+    all (Django ignores posted fields that are not). Citizens' 网上办事 accounts are not staff accounts and
+    are not listed.
+    """
+
     department_path = "department"
     list_display = ("username", "masked_name", "department", "role_labels", "is_active")
     list_select_related = ("department",)
@@ -131,7 +145,8 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
     inlines = [RoleInline, ScopeInline]
-    editor_roles = (Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)
+    editor_roles = (Role.SYSTEM_ADMIN,)
+    reader_roles = (Role.SYSTEM_ADMIN,)
     # A password an administrator sets (new account or reset) must be changed at first sign-in.
     change_password_form = IssuedPasswordChangeForm
 
@@ -141,7 +156,7 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
             password_issued(user=obj)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).prefetch_related("roles")
+        qs = super().get_queryset(request).filter(applicant__isnull=True).prefetch_related("roles")
         return (
             qs
             if sees_everything(request.user)
@@ -155,33 +170,6 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     @admin.display(description="角色")
     def role_labels(self, obj):
         return "、".join(r.get_role_display() for r in obj.roles.all())
-
-    def save_related(self, request, form, formsets, change):
-        """Roles go through the service so that 三权分立 holds whatever the form says. The inlines write the
-        rows themselves, so the role and scope changes are audited here, before against after."""
-        user = form.instance
-        roles_before = sorted(user.roles.values_list("role", flat=True)) if change else []
-        scopes_before = (
-            sorted(str(s) for s in user.scopes.select_related("region", "department")) if change else []
-        )
-        super().save_related(request, form, formsets, change)
-        user_set_roles(user=user, roles=list(user.roles.values_list("role", flat=True)), actor=request.user)
-        roles_after = sorted(user.roles.values_list("role", flat=True))
-        scopes_after = sorted(str(s) for s in user.scopes.select_related("region", "department"))
-        if roles_after != roles_before:
-            record(
-                "role.change",
-                request=request,
-                obj=user,
-                detail={"before": roles_before, "after": roles_after},
-            )
-        if scopes_after != scopes_before:
-            record(
-                "scope.change",
-                request=request,
-                obj=user,
-                detail={"before": scopes_before, "after": scopes_after},
-            )
 
 
 @admin.register(Applicant)

@@ -376,7 +376,6 @@ CITY_STAFF: tuple[StaffRow, ...] = (
     StaffRow("", "", Role.AUDIT_ADMIN, "approval", "", username="auditadmin"),
 )
 
-SUPERUSER = "admin"
 DEFAULT_PASSWORD = "Zhengwu@2026"
 PASSWORD_ENV = "ZHENGWU_DEMO_PASSWORD"
 

@@ -7,6 +7,7 @@ from django.db import models
 
 from zhengwu.common.models import TimeStampedModel
 from zhengwu.common.pii import ID_NUMBER, PHONE, BlindIndexField, EncryptedQuerySet, EncryptedTextField
+from zhengwu.domain.masking import mask_phone
 from zhengwu.organization.choices import ApplicantKind, DepartmentKind, RegionLevel, Role, WindowType
 
 
@@ -133,7 +134,12 @@ class Window(TimeStampedModel):
 
 class User(AbstractUser):
     """An account. Staff have roles and a data scope; a citizen's account (网上办事) links an Applicant
-    and has neither, so it sees nothing of the workbench."""
+    and has neither, so it sees nothing of the workbench.
+
+    A citizen signs in with the mobile number, which lives only in the encrypted `phone` (unique among
+    citizen accounts through `phone_index`); the citizen's `username` is an opaque generated id
+    (`organization.services.citizen_username_new`), so no table holds the number in plaintext.
+    """
 
     full_name = models.CharField("姓名", max_length=64, blank=True)
     department = models.ForeignKey(
@@ -166,9 +172,25 @@ class User(AbstractUser):
     class Meta:
         verbose_name = verbose_name_plural = "工作人员"
         ordering = ["username"]
+        constraints = [
+            # One citizen account per mobile number: the number is how a citizen signs in.
+            models.UniqueConstraint(
+                fields=["phone_index"],
+                condition=models.Q(applicant__isnull=False) & ~models.Q(phone_index=""),
+                name="user_citizen_unique_phone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def account_label(self) -> str:
+        """How staff pages name the account: a citizen by the masked mobile number (the username is an
+        opaque id), anybody else by the username."""
+        if self.applicant_id and self.phone:
+            return mask_phone(self.phone)
+        return self.username
 
     @property
     def role_set(self) -> frozenset[str]:

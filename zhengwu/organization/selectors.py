@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from zhengwu.common.pii import filter_matching
 from zhengwu.organization.choices import Role
 from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
+
+
+def citizen_get_by_phone(*, phone: str) -> User | None:
+    """The citizen account (网上办事, linked to an applicant) whose mobile number is `phone`, written any
+    way the blind index normalises (spaces, dashes, +86); found through `User.phone_index`, never by
+    comparing plaintext. None when there is none (or `phone` is empty)."""
+    citizens: QuerySet[User] = filter_matching(User.objects.filter(applicant__isnull=False), phone=phone)
+    return citizens.first()
 
 
 def sees_everything(user) -> bool:

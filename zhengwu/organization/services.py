@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import secrets
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from zhengwu.audit.services import record
 from zhengwu.common.errors import DomainError
@@ -14,6 +16,7 @@ from zhengwu.common.pii import ID_NUMBER, blind_index
 from zhengwu.domain.identifiers import InvalidIdentifier, validate_id_number, validate_uscc
 from zhengwu.organization.choices import ADMIN_ROLES, ApplicantKind, Role
 from zhengwu.organization.models import Applicant, DataScope, Department, Region, RoleAssignment, User
+from zhengwu.organization.selectors import citizen_get_by_phone
 
 # The roles that maintain the catalogue and the organisation get the admin site (Django's is_staff).
 ADMIN_SITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.DEPT_HEAD})
@@ -169,26 +172,47 @@ def applicant_register(
 
 # ASCII digits only (`\d` would take ٣ or ３) and no trailing newline (`$` would allow one).
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")
+# A citizen's username: "c" + 16 base32 characters (80 random bits). Citizens sign in with their mobile
+# number, which is kept only in the encrypted `User.phone` (found by its blind index), so the username —
+# copied into sessions, the audit trail and django-axes — says nothing about the person.
+CITIZEN_USERNAME_RE = re.compile(r"^c[a-z2-7]{16}\Z")
+
+
+def citizen_username_new() -> str:
+    """A fresh opaque username for a citizen account (matches `CITIZEN_USERNAME_RE`)."""
+    return "c" + base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+
+
+def _phone_taken() -> DomainError:
+    return DomainError("duplicate", "该手机号码已注册，请直接登录。", {"phone": ["该手机号码已注册。"]})
 
 
 @transaction.atomic
 def citizen_register(
     *, phone: str, password: str, name: str, id_number: str, today, kind: str = ApplicantKind.PERSON
 ) -> User:
-    """A citizen's 网上办事 account: signs in with the mobile number; linked to one Applicant."""
+    """A citizen's 网上办事 account, linked to one Applicant. The citizen signs in with the mobile number
+    (`zhengwu.accounts.identity`); the username is opaque (`citizen_username_new`) and the number is
+    stored only encrypted in `User.phone`, unique among citizen accounts through its blind index."""
     phone = (phone or "").strip()
     if not PHONE_RE.match(phone):
         raise DomainError("invalid", "手机号码格式不正确。", {"phone": ["应为 11 位大陆手机号码。"]})
-    if User.objects.filter(username=phone).exists():
-        raise DomainError("duplicate", "该手机号码已注册，请直接登录。", {"phone": ["该手机号码已注册。"]})
+    if citizen_get_by_phone(phone=phone) is not None:
+        raise _phone_taken()
     applicant = applicant_register(kind=kind, name=name, id_number=id_number, today=today, phone=phone)
     if User.objects.filter(applicant=applicant).exists():
         raise DomainError("duplicate", "该证件已绑定其他账号。", {"id_number": ["该证件已绑定其他账号。"]})
-    user = User(username=phone, full_name=applicant.name, phone=phone, applicant=applicant)
+    user = User(username=citizen_username_new(), full_name=applicant.name, phone=phone, applicant=applicant)
     try:  # with the account, so the password may contain neither the phone nor the ID number
         password_validation.validate_password(password, user=user)
     except ValidationError as bad:
         raise DomainError("invalid", "密码不符合要求。", {"password": list(bad.messages)}) from None
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same number registered at the same moment
+            user.save()
+    except IntegrityError:
+        if citizen_get_by_phone(phone=phone) is not None:
+            raise _phone_taken() from None
+        raise
     return user

@@ -28,8 +28,10 @@ def progress(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
     form = ProgressForm(data)
     context: dict = {"form": form, "case": None, "not_found": ""}
+    # Keyed like the API's throttle: behind the trusted proxy (ZHENGWU_NUM_PROXIES) REMOTE_ADDR is the proxy,
+    # and every citizen would share its 30 queries a minute.
     if data is not None and not ratelimit.allow(
-        "progress", request.META.get("REMOTE_ADDR", ""), limit=PROGRESS_PER_MINUTE
+        "progress", ratelimit.client_ip(request), limit=PROGRESS_PER_MINUTE
     ):
         context["not_found"] = "查询过于频繁，请一分钟后再试。"
     elif data is not None and form.is_valid():

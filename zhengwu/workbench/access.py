@@ -1,6 +1,9 @@
 """Who may open the workbench: signed-in staff. A citizen's 网上办事 account (`applicant_id` set) gets 403.
 
-The data scope is applied further down, by the selectors and the `permissions.py` choke points.
+Function-level confinement by role (the middleware below, reviewed through zhengwu/config/access_matrix.yaml):
+the three administrators (三员) and the 考核员 reach only their own screens; Django admin pages of business
+records are refused to every account. The data scope is applied further down, by the selectors and the
+`permissions.py` choke points.
 """
 
 from __future__ import annotations
@@ -103,15 +106,17 @@ ADMIN_SCREENS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Never for any administrator, whatever the lists above say: Django admin pages of models holding case
-# content, personal data, credentials or security logs.
-_CONTENT_ADMIN_PAGES = (
+# Never for anybody, superusers included: Django admin pages of business records (cases, 一件事
+# applications, 12345 tickets, reviews, appointments, queue tickets, applicants), credentials and security
+# logs. Business work happens in the workbench, where every list and object goes through the data scope;
+# the admin site is for configuration (catalogue, guidance, organisation, calendar, 12345 directory). The
+# models are not registered there either; this list keeps it so if one is registered again.
+_RECORD_ADMIN_PAGES = (
     "admin:cases_*",
-    "admin:bundles_bundlecase_*",
+    "admin:bundles_bundlecase*",
     "admin:hotline_ticket*",
     "admin:reviews_*",
     "admin:organization_applicant_*",
-    "admin:guidance_guidancenotice_*",
     "admin:appointments_appointment_*",
     "admin:queueing_ticket*",
     "admin:audit_*",
@@ -120,6 +125,39 @@ _CONTENT_ADMIN_PAGES = (
     "admin:axes_*",
     "admin:otp_*",
 )
+# Never for any administrator, whatever the lists above say: the record pages plus the guidance notices
+# (一次性告知单, scoped and read-only for the departments' heads).
+_CONTENT_ADMIN_PAGES = (*_RECORD_ADMIN_PAGES, "admin:guidance_guidancenotice_*")
+
+
+# -- 考核员 confinement (least privilege, 8.1.4.2 d; PIPL Art. 6 and 34) ------------------------------------
+#
+# An assessor scores counties and departments from aggregates (metric rollups, card, review and ticket
+# counts) and from evidence identifiers (case, review and ticket numbers, approved manual evidence files);
+# DOMAIN.md §8. None of that needs an individual case, 一件事 application, 12345 ticket, review,
+# appointment or queue ticket, which hold applicants' and callers' personal data. An account whose roles
+# are all in ASSESSOR_SCREENS (today: only 考核员) therefore reaches only the screens below; a person who
+# also holds a handling role (e.g. 监管员) keeps that role's screens.
+ASSESSOR_SCREENS: dict[str, tuple[str, ...]] = {
+    Role.ASSESSOR: (
+        "workbench:assessment_*",
+        "api:assessment_*",
+        "workbench:dashboard*",  # unit tables; the drill-down lists case numbers, items and dates only
+        "workbench:hall_board*",
+        "workbench:review_stats*",
+        "api:review_stats",
+        "api:metric_*",
+        "workbench:card_board",  # red and yellow cards feed the assessment (case number, item, rule)
+        "api:card_list",
+        "workbench:budget_*",
+        "api:budget_*",
+        "workbench:item_list",
+        "workbench:item_detail",
+        "workbench:catalog_export",
+        "api:staff_item_*",
+        "api:open311_*",  # public anyway
+    ),
+}
 
 
 def admin_roles_of(user) -> set[str]:
@@ -128,17 +166,52 @@ def admin_roles_of(user) -> set[str]:
     return set(user.role_set) & set(ADMIN_ROLES)
 
 
+def _matches(view_name: str, patterns) -> bool:
+    return any(fnmatch.fnmatchcase(view_name, pattern) for pattern in patterns)
+
+
 def admin_may_open(user, view_name: str) -> bool:
     """False when `user` holds an administrator role and `view_name` is none of that role's screens."""
     roles = admin_roles_of(user)
     if not roles:
         return True
-    if any(fnmatch.fnmatchcase(view_name, pattern) for pattern in _CONTENT_ADMIN_PAGES):
+    if _matches(view_name, _CONTENT_ADMIN_PAGES):
         return False
     patterns = _PUBLIC_SCREENS + _OWN_ACCOUNT_SCREENS
     for role in roles:
         patterns += ADMIN_SCREENS.get(role, ())
-    return any(fnmatch.fnmatchcase(view_name, pattern) for pattern in patterns)
+    return _matches(view_name, patterns)
+
+
+def assessor_roles_of(user) -> set[str]:
+    """The roles confining `user` to ASSESSOR_SCREENS: all of a staff account's roles when every one of them
+    is listed there (an administrator is confined by ADMIN_SCREENS instead); otherwise none."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "applicant_id", None):
+        return set()
+    roles = set(user.role_set)
+    if not roles or roles & set(ADMIN_ROLES) or not roles <= set(ASSESSOR_SCREENS):
+        return set()
+    return roles
+
+
+def assessor_may_open(user, view_name: str) -> bool:
+    """False when `user` is confined to the assessment screens and `view_name` is none of them."""
+    roles = assessor_roles_of(user)
+    if not roles:
+        return True
+    patterns = _PUBLIC_SCREENS + _OWN_ACCOUNT_SCREENS
+    for role in roles:
+        patterns += ASSESSOR_SCREENS[role]
+    return _matches(view_name, patterns)
+
+
+def may_open(user, view_name: str) -> bool:
+    """The function-level gate of the middleware: business-record admin pages for nobody, then the
+    confinement of the three administrators and of the assessor. The object-level data scope is not
+    checked here (a True says the screen is open to the role, not that an object is in scope)."""
+    if _matches(view_name, _RECORD_ADMIN_PAGES) and getattr(user, "is_authenticated", False):
+        return False
+    return admin_may_open(user, view_name) and assessor_may_open(user, view_name)
 
 
 def _api_user(request: HttpRequest, view_func):
@@ -154,7 +227,8 @@ def _api_user(request: HttpRequest, view_func):
 
 
 class AdminConfinementMiddleware:
-    """Keeps each of the three administrators on their own screens (after authentication middleware)."""
+    """Keeps each of the three administrators, and the assessor, on their own screens, and every account off
+    the Django admin's business-record pages (after the authentication middleware; `may_open`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -166,9 +240,21 @@ class AdminConfinementMiddleware:
         match = request.resolver_match
         view_name = match.view_name if match is not None else ""
         user = request.user if request.user.is_authenticated else _api_user(request, view_func)
-        if user is None or admin_may_open(user, view_name):
+        if user is None or may_open(user, view_name):
             return None
-        message = "三权分立：管理员只能使用本角色的管理功能，无权访问此页面。"
+        if _matches(view_name, _RECORD_ADMIN_PAGES):
+            message, reason = (
+                "业务记录只能在工作台按数据范围查看，管理后台不提供此页面。",
+                "admin_record_page",
+            )
+        elif admin_roles_of(user):
+            message, reason = (
+                "三权分立：管理员只能使用本角色的管理功能，无权访问此页面。",
+                "admin_confinement",
+            )
+        else:
+            message = "考核员依据统计数据和佐证材料考核，无权查看办件、工单等业务记录。"
+            reason = "assessor_confinement"
         if apps.is_installed("zhengwu.audit"):
             from zhengwu.audit.services import record
 
@@ -178,7 +264,7 @@ class AdminConfinementMiddleware:
                     request=request,
                     actor=user,
                     result="denied",
-                    detail={"view": view_name, "method": request.method, "reason": "admin_confinement"},
+                    detail={"view": view_name, "method": request.method, "reason": reason},
                 )
         if request.path.startswith("/api/"):
             return JsonResponse(

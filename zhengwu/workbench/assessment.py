@@ -30,7 +30,7 @@ from zhengwu.audit.services import record_export
 from zhengwu.common import clock, filestore
 from zhengwu.common.errors import DomainError, NotFound
 from zhengwu.domain import scoring
-from zhengwu.workbench.access import staff_required
+from zhengwu.workbench.access import may_open, staff_required
 
 CASE_NUMBER = re.compile(r"[0-9A-Z]{6}-\d{8}-\d{6}")
 EVIDENCE_FILE = re.compile(r"佐证#(\d+) ")
@@ -234,19 +234,23 @@ def scheme_detail(request: HttpRequest, code: str) -> HttpResponse:
 # -- an evaluation ----------------------------------------------------------------------------------
 
 
-def _evidence(refs: list[str]) -> list[dict[str, str]]:
+def _evidence(refs: list[str], *, case_links: bool) -> list[dict[str, str]]:
+    """Evidence references with a link where the viewer may follow it: a case number links to the case
+    only for a role that may open case screens (not a 考核员, who sees the number as text)."""
     out = []
     for ref in refs:
         url = ""
         if CASE_NUMBER.fullmatch(ref):
-            url = reverse("workbench:case_detail", args=[ref])
+            url = reverse("workbench:case_detail", args=[ref]) if case_links else ""
         elif match := EVIDENCE_FILE.match(ref):
             url = reverse("workbench:assessment_evidence", args=[int(match.group(1))])
         out.append({"text": ref, "url": url})
     return out
 
 
-def _unit_views(results: dict[str, Any], rules: dict[str, Any]) -> list[dict[str, Any]]:
+def _unit_views(
+    results: dict[str, Any], rules: dict[str, Any], *, case_links: bool = True
+) -> list[dict[str, Any]]:
     labels = {
         (item["code"], rule["code"]): rule.get("label")
         or scoring.RULE_KIND_LABELS[scoring.RuleKind(rule["kind"])]
@@ -262,8 +266,8 @@ def _unit_views(results: dict[str, Any], rules: dict[str, Any]) -> list[dict[str
                 {
                     **a,
                     "label": labels.get((item["item"], a["rule"]), ""),
-                    "evidence_shown": _evidence(a["evidence"][:EVIDENCE_SHOWN]),
-                    "evidence_more": _evidence(a["evidence"][EVIDENCE_SHOWN:]),
+                    "evidence_shown": _evidence(a["evidence"][:EVIDENCE_SHOWN], case_links=case_links),
+                    "evidence_more": _evidence(a["evidence"][EVIDENCE_SHOWN:], case_links=case_links),
                     "negative": Decimal(a["points"]) < 0,
                 }
                 for a in item["deductions"]
@@ -286,7 +290,8 @@ def _chart(results: dict[str, Any]) -> dict[str, Any]:
 
 def _evaluation_context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
     results = evaluation.results
-    units = _unit_views(results, evaluation.rules)
+    case_links = may_open(request.user, "workbench:case_detail")
+    units = _unit_views(results, evaluation.rules, case_links=case_links)
     item_heads = [
         {"code": i["code"], "name": i["name"]} for c in evaluation.rules["categories"] for i in c["items"]
     ] + [{"code": i["code"], "name": i["name"]} for i in evaluation.rules["extras"]]

@@ -116,8 +116,8 @@ def test_the_citizen_sign_in_is_locked_too(client, traveller):
 
     citizen = make_citizen()
     for _ in range(5):
-        client.post("/account/login/", {"username": citizen.username, "password": "wrong-password"})
-    response = client.post("/account/login/", {"username": citizen.username, "password": "Zw!citizen-2026"})
+        client.post("/account/login/", {"username": citizen.phone, "password": "wrong-password"})
+    response = client.post("/account/login/", {"username": citizen.phone, "password": "Zw!citizen-2026"})
     assert response.status_code == 429 and LOCKED in response.content.decode()
 
 

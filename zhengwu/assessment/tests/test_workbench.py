@@ -61,8 +61,12 @@ def test_an_assessor_runs_a_scheme_and_lands_on_the_ranking(client, heshan, ziya
     for text in ("资阳区", "赫山区", "98.81", "推荐名单", "发布", "重新计算", "下载计分表", "打印"):
         assert text in page
     case_number = evaluation.results["units"][1]["items"][7]["deductions"][0]["evidence"][0]
-    assert f'href="/workbench/cases/{case_number}/"' in page
+    # The assessor sees the case number as evidence, without a link: case screens are not theirs.
+    assert case_number in page and f'href="/workbench/cases/{case_number}/"' not in page
     assert 'id="assessment-chart-data"' in page and "<script>" not in page
+    # A supervisor, who may open cases, follows the same evidence to the case.
+    login(client, assessors.supervisor)
+    assert f'href="/workbench/cases/{case_number}/"' in client.get(response.url).content.decode()
 
 
 def test_a_county_assessor_ranks_only_their_county_and_cannot_open_a_city_wide_run(

@@ -43,7 +43,7 @@ def test_a_citizen_applies_for_a_bundle_once_and_the_window_accepts_every_child_
     with clock.frozen(at("2026-06-01")):
         # 1. the citizen signs in and opens 我要开餐馆 from the list of 一件事
         page.goto(f"{base}/account/login/?next=/bundles/")
-        page.fill("input[name=username]", citizen.username)
+        page.fill("input[name=username]", citizen.phone)
         page.fill("input[name=password]", CITIZEN_PASSWORD)
         page.click("form button[type=submit]")
         page.wait_for_url(f"{base}/bundles/")

@@ -13,18 +13,27 @@ ID number (full or masked). B's cases, files and ticket are unchanged afterwards
 same URLs with A's own objects and gets 200, so the 404s come from the scope check.
 
 `test_every_foreign_operation_is_refused_with_404_and_no_foreign_data` walks every (user, URL, method)
-once (about 1,650 requests); `test_random_foreign_triples_leak_nothing` draws (user, foreign object,
-operation) triples with hypothesis: ZHENGWU_IDOR_EXAMPLES examples, default 150 to keep the file short on
-a shared 2-core machine; the row asks for 1,000: `ZHENGWU_IDOR_EXAMPLES=1000`. Lists, search (the search
+once (about 2,700 requests, 1,050 of them on the other objects below);
+`test_random_foreign_triples_leak_nothing` draws (user, foreign object, operation) triples with
+hypothesis: ZHENGWU_IDOR_EXAMPLES examples, default 150 to keep the file short on a shared 2-core
+machine; the row asks for 1,000: `ZHENGWU_IDOR_EXAMPLES=1000`. Lists, search (the search
 box's echo of the query does not count, only rows do) and the dashboard export and drill-down are checked
 for foreign rows at the end, for staff, citizens and enterprises.
 
 Between applicants: each side also has a citizen and an enterprise (法人) account with a case; each of
 A's accounts asks for B's citizen's and enterprise's cases and B's citizen's certificate.
 
-Not covered here: bundle cases, appointments, queue tickets, reviews/rectifications, assessment and
-budget objects (their own scope tests); joint-step opinions (the `step_opinion` action is walked, but
-the fixture writes no opinion row, which needs a joint step).
+The other business objects of a county are walked the same way (`OTHER_KINDS`): a 一件事 application
+(staff screens, and the citizen's own page), an appointment (staff, API, the citizen's page), a queue
+ticket and its hall's staff list, a 好差评 review with its rectification and evidence file, an assessment
+run (scheme results), a manual evidence entry and its file, and a budget project (goal table with its
+indicators). Their staff are A's county staff, A's hall staff, and A's assessors; their secrets (numbers,
+comments, measures, file names, project code and name, indicator names) must not appear in any body.
+Public hall pages (kiosk, board, number taking) and bearer-token pages (queue slip, review link) are not
+object screens and are left out.
+
+Not covered here: joint-step opinions (the `step_opinion` action is walked, but the fixture writes no
+opinion row, which needs a joint step).
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal as D
 from typing import Any
 
 import pytest
@@ -44,9 +54,20 @@ from hypothesis import strategies as st
 from stdnum.cn import uscc
 
 from zhengwu.accounts.testing import login_verified
+from zhengwu.appointments.models import Appointment
+from zhengwu.appointments.tests.factories import book
+from zhengwu.appointments.tests.factories import make_hall as make_appointment_hall
+from zhengwu.assessment import services as assessment_services
+from zhengwu.assessment.models import Evaluation, ManualEntry, Scheme
+from zhengwu.budget import services as budget_services
+from zhengwu.budget.models import Project
+from zhengwu.bundles.models import Bundle, BundleCase, BundleMember
+from zhengwu.bundles.selectors import bundle_get
+from zhengwu.bundles.services import bundle_case_submit
 from zhengwu.cases import services
 from zhengwu.cases.models import Case, MaterialFile
 from zhengwu.cases.tests.factories import accepted_case, at, make_applicant, make_citizen, make_county
+from zhengwu.catalog.tests.factories import make_item
 from zhengwu.common import clock
 from zhengwu.common.tests.clients import KeyedAPIClient
 from zhengwu.common.tests.resolver import resolver_urls
@@ -55,8 +76,15 @@ from zhengwu.domain.masking import mask_id_number
 from zhengwu.hotline import services as hotline_services
 from zhengwu.hotline.models import Ticket
 from zhengwu.hotline.tests.factories import dispatched, make_hotline
-from zhengwu.organization.choices import ApplicantKind
+from zhengwu.organization.choices import ApplicantKind, Role
 from zhengwu.organization.services import citizen_register
+from zhengwu.organization.tests.factories import UserFactory
+from zhengwu.queueing.models import QueueTicket
+from zhengwu.queueing.services import ticket_issue
+from zhengwu.queueing.tests.factories import make_hall as make_queue_hall
+from zhengwu.reviews import services as review_services
+from zhengwu.reviews.models import Rectification
+from zhengwu.reviews.tests.factories import granted_case, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +94,9 @@ REFUSED = {404, 405}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CASE_ACTIONS = ("accept", "step_pass", "grant", "deny", "step_opinion", "withdraw", "archive")
 TICKET_ACTIONS = ("sign", "reply", "close", "return", "start")
+BUNDLE_ACTIONS = ("accept", "advance")
+QUEUE_ACTIONS = ("recall", "skip", "transfer", "start", "finish", "cancel")
+RECTIFICATION_ACTIONS = ("verify", "rectify", "explain", "appeal", "decide_appeal", "feed_back", "close")
 _HYPOTHESIS = {
     "max_examples": EXAMPLES,
     "deadline": None,
@@ -97,6 +128,54 @@ def _kind(name: str, groups: list[str]) -> str | None:
         return "portal_case"
     if name == "portal:certificate_detail":
         return "certificate"
+    return _other_kind(namespace, short, groups)
+
+
+# The other business objects (module docstring). Public hall pages and bearer-token pages are left out.
+OTHER_KINDS = (
+    "bundle_case",
+    "portal_bundle",
+    "appointment",
+    "portal_appointment",
+    "queue_ticket",
+    "queue_hall",
+    "review",
+    "rectification",
+    "evaluation",
+    "entry",
+    "evidence",
+    "budget_project",
+)
+PUBLIC_HALL_URLS = {"api:queue_issue", "api:queue_board"}
+
+
+def _other_kind(namespace: str, short: str, groups: list[str]) -> str | None:
+    staff_side = namespace in ("workbench", "api")
+    if staff_side and short.startswith("bundle_case_") and "number" in groups:
+        return "bundle_case"
+    if namespace == "bundles" and short == "my_bundle_case":
+        return "portal_bundle"
+    if staff_side and short.startswith("appointment_") and "number" in groups:
+        return "appointment"
+    if namespace == "portal" and short.startswith("my_appointment") and "number" in groups:
+        return "portal_appointment"
+    if staff_side and short.startswith("queue_") and "ticket_id" in groups:
+        return "queue_ticket"
+    if staff_side and short.startswith("queue_") and "hall_id" in groups:
+        return None if f"{namespace}:{short}" in PUBLIC_HALL_URLS else "queue_hall"
+    if namespace == "api" and short == "review_detail":
+        return "review"
+    if staff_side and short.startswith("rectification_") and {"pk", "id"} & set(groups):
+        return "rectification"
+    if staff_side and short.startswith("assessment_") and short != "assessment_scheme_detail":
+        if short == "assessment_entry_review":
+            return "entry"
+        if short == "assessment_evidence":
+            return "evidence"
+        if {"pk", "id"} & set(groups):
+            return "evaluation"
+    if staff_side and short.startswith("budget_") and {"pk", "code"} & set(groups):
+        return "budget_project"
     return None
 
 
@@ -128,7 +207,29 @@ class Side:
     enterprise_file_id: int
     ticket_file_id: int
     certificate_number: str
+    other: Other
     secrets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Other:
+    """A county's other business objects (OTHER_KINDS) and the staff who handle them."""
+
+    hall_staff: list[Any]
+    assessors: list[Any]
+    bundle_case: BundleCase
+    citizen_bundle_case: BundleCase
+    appointment: Appointment
+    queue_ticket: QueueTicket
+    queue_hall_id: int
+    review_number: str
+    rectification: Rectification
+    rectification_file_id: int
+    evaluation: Evaluation
+    entry: ManualEntry
+    evidence_file_id: int
+    project: Project
+    secrets: list[str]
 
 
 def _with_file(case: Case, actor) -> int:
@@ -143,6 +244,143 @@ def _certificate(county, applicant) -> str:
     case = services.case_step_pass(case=case, actor=county.approver, now=at("2026-06-01", 11))
     case = services.case_grant(case=case, actor=county.approver, now=at("2026-06-01", 12))
     return services.case_issue_certificate(case=case, actor=county.clerk, now=at("2026-06-01", 14)).number
+
+
+def _bundle_cases(county, code: str, county_name: str, citizen) -> tuple[BundleCase, BundleCase]:
+    """A 一件事 of one member item; one application at the window, one online by the citizen."""
+    bundle = Bundle.objects.create(code=f"{code[:6]}-idor", name=f"{county_name}开餐馆", region=county.region)
+    item = make_item(department=county.department, name="个体工商户设立登记")
+    BundleMember.objects.create(bundle=bundle, item=item, order=1, stage=1, condition="")
+    bundle = bundle_get(bundle.code)
+    at_window = bundle_case_submit(
+        bundle=bundle,
+        applicant=make_applicant(
+            name=f"{county_name}餐饮", id_number=id_number(f"{code[:6]}1975030301{code[5]}")
+        ),
+        answers={},
+        channel="window",
+        actor=county.clerk,
+        now=at("2026-06-01", 9),
+    )
+    online = bundle_case_submit(
+        bundle=bundle,
+        applicant=citizen.applicant,
+        answers={},
+        channel="online",
+        actor=citizen,
+        now=at("2026-06-01", 9),
+    )
+    return at_window, online
+
+
+def _other(county, code: str, county_name: str, n: int, citizen, head) -> Other:
+    bundle_case, citizen_bundle_case = _bundle_cases(county, code, county_name, citizen)
+
+    appointment_hall = make_appointment_hall(code=code)
+    appointment = book(appointment_hall, citizen=citizen, now=at("2026-11-23"))
+    queue = make_queue_hall(code=code)
+    queue_ticket = ticket_issue(
+        hall=queue.hall,
+        group=queue.a,
+        priority="appointment",
+        source="appointment",
+        appointment_ref=appointment.number,
+        now=at("2026-06-01", 9),
+    )
+
+    comment = f"{county_name}窗口服务态度差{n}"
+    review = rate(granted_case(county, citizen=citizen), citizen, 2, comment=comment)
+    rectification = review_services.rectification_verify(
+        rectification=review.rectification, actor=head, now=at("2026-04-02")
+    )
+    measures = f"{county_name}整改措施{n}"
+    rectification_name = f"{county_name}整改报告.pdf"
+    rectification = review_services.rectification_rectify(
+        rectification=rectification,
+        actor=head,
+        now=at("2026-04-03"),
+        measures=measures,
+        files=[(rectification_name, PDF)],
+    )
+
+    assessors = [
+        UserFactory(department=county.department, roles=[Role.ASSESSOR], scope=[county.region])
+        for _ in (1, 2)
+    ]
+    assessment_services.schemes_ensure_shipped()
+    evidence_name = f"{county_name}督查通报.pdf"
+    reason = f"{county_name}督查发现问题{n}"
+    entry = assessment_services.manual_entry_create(
+        scheme_code="yiyang-2020",
+        period="2026",
+        unit_kind="region",
+        unit_id=county.region.pk,
+        item_code="1",
+        kind="deduction",
+        reason=reason,
+        files=[assessment_services.Upload(evidence_name, PDF)],
+        actor=assessors[0],
+    )
+    entry = assessment_services.manual_entry_approve(
+        entry=entry, actor=assessors[1], now=at("2026-06-01", 10)
+    )
+    evaluation = assessment_services.evaluation_run(
+        scheme=Scheme.objects.get(code="yiyang-2020", active=True),
+        period="2026",
+        unit_kind="region",
+        actor=assessors[0],
+    )
+
+    project_name = f"{county_name}政务平台运维"
+    indicator_name = f"{county_name}审批受理率（%）"
+    project = budget_services.project_create(
+        department=county.department,
+        code=f"43{n}0522P00B8J81000{n}R",
+        name=project_name,
+        year=2026,
+        fiscal_funds=D("368800.00"),
+        actor=head,
+    )
+    budget_services.indicator_add(
+        project=project,
+        level1="产出指标",
+        level2="数量指标",
+        name=indicator_name,
+        description="全年审批业务受理情况",
+        target="≥95%",
+        metric_code="",
+    )
+    return Other(
+        hall_staff=[appointment_hall.clerk, queue.clerk1, queue.manager],
+        assessors=assessors,
+        bundle_case=bundle_case,
+        citizen_bundle_case=citizen_bundle_case,
+        appointment=appointment,
+        queue_ticket=queue_ticket,
+        queue_hall_id=queue.hall.pk,
+        review_number=review.number,
+        rectification=rectification,
+        rectification_file_id=rectification.files.get().pk,
+        evaluation=evaluation,
+        entry=entry,
+        evidence_file_id=entry.files.get().pk,
+        project=project,
+        secrets=[
+            bundle_case.number,
+            citizen_bundle_case.number,
+            f"{county_name}餐饮",
+            appointment.number,
+            review.number,
+            comment,
+            measures,
+            rectification_name,
+            evidence_name,
+            reason,
+            project.code,
+            project_name,
+            indicator_name,
+        ],
+    )
 
 
 def uscc_code(region: str, n: int) -> str:
@@ -177,6 +415,7 @@ def _side(code: str, county_name: str, n: int, applicant_name: str, citizen_name
         ticket=ticket, name="现场.pdf", data=PDF, actor=hotline.agent, now=at("2026-06-01", 10)
     )
     certificate_number = _certificate(county, citizen.applicant)
+    other = _other(county, code, county_name, n, citizen, county.head)
     return Side(
         staff=[county.clerk, county.approver, county.head, county.supervisor],
         ticket_staff=[hotline.agent, hotline.water_staff, hotline.market_staff, county.clerk],
@@ -191,7 +430,9 @@ def _side(code: str, county_name: str, n: int, applicant_name: str, citizen_name
         enterprise_file_id=_with_file(enterprise_case, county.clerk),
         ticket_file_id=ticket_file.pk,
         certificate_number=certificate_number,
+        other=other,
         secrets=[
+            *other.secrets,
             case.number,
             citizen_case.number,
             enterprise_case.number,
@@ -260,7 +501,42 @@ def _body(response) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def _other_values(kind: str, other: Other, action_index: int) -> dict[str, Any]:
+    if kind == "bundle_case":
+        return {
+            "number": other.bundle_case.number,
+            "action": BUNDLE_ACTIONS[action_index % len(BUNDLE_ACTIONS)],
+        }
+    if kind == "portal_bundle":
+        return {"number": other.citizen_bundle_case.number}
+    if kind in ("appointment", "portal_appointment"):
+        return {"number": other.appointment.number}
+    if kind == "queue_ticket":
+        action = QUEUE_ACTIONS[action_index % len(QUEUE_ACTIONS)]
+        return {"ticket_id": other.queue_ticket.pk, "action": action}
+    if kind == "queue_hall":
+        return {"hall_id": other.queue_hall_id}
+    if kind == "review":
+        return {"number": other.review_number}
+    if kind == "rectification":
+        action = RECTIFICATION_ACTIONS[action_index % len(RECTIFICATION_ACTIONS)]
+        pk = other.rectification.pk
+        return {"pk": pk, "id": pk, "file_id": other.rectification_file_id, "action": action}
+    if kind == "evaluation":
+        return {"pk": other.evaluation.pk, "id": other.evaluation.pk}
+    if kind == "entry":
+        return {"pk": other.entry.pk}
+    if kind == "evidence":
+        return {"file_id": other.evidence_file_id}
+    if kind == "budget_project":
+        return {"pk": other.project.pk, "code": other.project.code}
+    raise AssertionError(kind)
+
+
 def _kwargs(kind: str, groups: list[str], side: Side, action_index: int = 0) -> dict[str, Any]:
+    if kind in OTHER_KINDS:
+        values = _other_values(kind, side.other, action_index)
+        return {arg: values[arg] for arg in groups}
     case, file_id = {
         "portal_case": (side.citizen_case, side.citizen_file_id),
         "citizen_api": (side.citizen_case, side.citizen_file_id),
@@ -303,6 +579,36 @@ def _operations(world) -> list[tuple[Any, str, str, dict[str, Any]]]:
         if name.startswith("api:"):
             out.append((a.citizen, "citizen_api", name, _kwargs("citizen_api", groups, b)))
             out.append((a.enterprise, "enterprise_api", name, _kwargs("enterprise_api", groups, b)))
+    return out + _other_operations(world)
+
+
+def _other_operations(world) -> list[tuple[Any, str, str, dict[str, Any]]]:
+    """OTHER_KINDS: A's county staff, hall staff and assessors, and A's applicants, on B's objects."""
+    a, b = world["a"], world["b"]
+    urls = object_urls()
+    applicants = [a.citizen, a.enterprise]
+    users_of = {
+        "bundle_case": a.staff,
+        "portal_bundle": applicants,
+        "appointment": [*a.staff, *a.other.hall_staff],
+        "portal_appointment": applicants,
+        "queue_ticket": [*a.other.hall_staff, a.staff[0]],
+        "queue_hall": [*a.other.hall_staff, a.staff[0]],
+        "review": a.staff,
+        "rectification": a.staff,
+        "evaluation": [*a.other.assessors, a.staff[3]],  # the supervisor may use assessment too
+        "entry": [*a.other.assessors, a.staff[3]],
+        "evidence": [*a.other.assessors, a.staff[3]],
+        "budget_project": a.staff,
+    }
+    out = []
+    for kind in OTHER_KINDS:
+        for name, groups in urls.get(kind, []):
+            users = users_of[kind]
+            if name.startswith("api:") and kind in ("appointment", "review"):
+                users = [*users, *applicants]  # a citizen reads their own through the API
+            for user in users:
+                out.append((user, kind, name, _kwargs(kind, groups, b)))
     return out
 
 
@@ -331,11 +637,26 @@ def _state(side: Side) -> tuple:
     cases = Case.objects.filter(
         pk__in=[side.case.pk, side.citizen_case.pk, side.enterprise_case.pk]
     ).order_by("pk")
+    other = side.other
     return (
         list(cases.values_list("status", "version", "assignee_id")),
         MaterialFile.objects.filter(case_material__case__in=cases).count(),
         Ticket.objects.filter(pk=side.ticket.pk).values_list("status", "department_id").get(),
         side.ticket.files.count(),
+        list(
+            Case.objects.filter(bundle_link__bundle_case=other.bundle_case)
+            .order_by("pk")
+            .values_list("status", "version")
+        ),
+        Appointment.objects.filter(pk=other.appointment.pk).values_list("status").get(),
+        QueueTicket.objects.filter(pk=other.queue_ticket.pk).values_list("status", "group_id").get(),
+        Rectification.objects.filter(pk=other.rectification.pk).values_list("state", "version").get(),
+        other.rectification.files.count(),
+        Evaluation.objects.filter(pk=other.evaluation.pk).values_list("status").get(),
+        Evaluation.objects.count(),
+        ManualEntry.objects.filter(pk=other.entry.pk).values_list("status").get(),
+        Project.objects.filter(pk=other.project.pk).values_list("name", "updated_at").get(),
+        other.project.indicators.count(),
     )
 
 
@@ -376,6 +697,86 @@ def test_the_same_urls_filled_with_the_users_own_objects_answer_200(world):
         _, response = requester.send(users[who], name, _kwargs(kind, groups[name], a), "GET")
         answers[name, kind] = response.status_code
     assert set(answers.values()) == {200}, answers
+
+
+OTHER_CONTROLS = (
+    ("clerk", "bundle_case", "workbench:bundle_case_detail"),
+    ("citizen", "portal_bundle", "bundles:my_bundle_case"),
+    ("clerk", "appointment", "api:appointment_detail"),
+    ("citizen", "appointment", "api:appointment_detail"),
+    ("citizen", "portal_appointment", "portal:my_appointment"),
+    ("queue_manager", "queue_hall", "workbench:queue_hall"),
+    ("queue_manager", "queue_hall", "api:queue_hall_tickets"),
+    ("head", "review", "api:review_detail"),
+    ("head", "rectification", "workbench:rectification_detail"),
+    ("head", "rectification", "workbench:rectification_file"),
+    ("assessor", "evaluation", "workbench:assessment_evaluation"),
+    ("assessor", "evaluation", "api:assessment_evaluation_detail"),
+    ("assessor", "evidence", "workbench:assessment_evidence"),
+    ("head", "budget_project", "workbench:budget_project"),
+    ("head", "budget_project", "api:budget_project_detail"),
+)
+
+
+def test_the_other_objects_urls_filled_with_the_users_own_objects_answer_200(world):
+    """The control for OTHER_KINDS: A's own bundle case, appointment, hall, review, rectification,
+    assessment run and evidence, and budget project open for A's users."""
+    a = world["a"]
+    users = {
+        "clerk": a.staff[0],
+        "head": a.staff[2],
+        "queue_manager": a.other.hall_staff[2],
+        "assessor": a.other.assessors[0],
+        "citizen": a.citizen,
+    }
+    groups = dict(row for rows in object_urls().values() for row in rows)
+    requester = Requester()
+    answers = {}
+    for who, kind, name in OTHER_CONTROLS:
+        _, response = requester.send(users[who], name, _kwargs(kind, groups[name], a), "GET")
+        answers[name, who] = response.status_code
+    assert set(answers.values()) == {200}, answers
+
+
+def test_the_resolver_yields_the_object_urls_of_the_other_business_objects():
+    urls = object_urls()
+    expected = {
+        "bundle_case": {"workbench:bundle_case_detail", "workbench:bundle_case_action"},
+        "portal_bundle": {"bundles:my_bundle_case"},
+        "appointment": {"workbench:appointment_check_in", "api:appointment_detail", "api:appointment_cancel"},
+        "portal_appointment": {"portal:my_appointment", "portal:my_appointment_cancel"},
+        "queue_ticket": {"workbench:queue_ticket_action", "api:queue_recall", "api:queue_finish"},
+        "queue_hall": {"workbench:queue_hall", "api:queue_hall_tickets"},
+        "review": {"api:review_detail"},
+        "rectification": {
+            "workbench:rectification_detail",
+            "workbench:rectification_action",
+            "workbench:rectification_file",
+            "api:rectification_verify",
+        },
+        "evaluation": {
+            "workbench:assessment_evaluation",
+            "workbench:assessment_scoresheet",
+            "workbench:assessment_publish",
+            "api:assessment_evaluation_detail",
+            "api:assessment_evaluation_publish",
+        },
+        "entry": {"workbench:assessment_entry_review"},
+        "evidence": {"workbench:assessment_evidence"},
+        "budget_project": {
+            "workbench:budget_project",
+            "workbench:budget_indicator_add",
+            "workbench:budget_export",
+            "api:budget_project_detail",
+            "api:budget_monitoring",
+        },
+    }
+    for kind, names in expected.items():
+        assert names <= {name for name, _ in urls.get(kind, [])}, kind
+    public = {name for rows in urls.values() for name, _ in rows} & (
+        PUBLIC_HALL_URLS | {"portal:queue_board"}
+    )
+    assert public == set()
 
 
 def test_the_resolver_yields_the_object_urls_of_cases_files_tickets_and_certificates():
@@ -501,6 +902,46 @@ def test_the_ticket_lists_show_no_foreign_ticket(world, client):
     agent = a.ticket_staff[0]
     own = requester.client(agent, api=True).get("/api/v1/tickets/")
     assert a.ticket.number in own.content.decode()
+
+
+OTHER_LISTS = {
+    "staff": (
+        "workbench:bundle_case_list",
+        "workbench:appointment_list",
+        "workbench:rectification_list",
+        "workbench:budget_list",
+        "api:appointment_list",
+        "api:review_list",
+        "api:budget_project_list",
+    ),
+    "hall": ("workbench:queue_console", "workbench:appointment_list", "api:appointment_list"),
+    "assessor": ("workbench:assessment_home", "workbench:assessment_entries"),
+    "applicant": ("portal:my_appointments", "api:appointment_list", "api:review_list"),
+}
+
+
+def test_the_lists_of_the_other_objects_show_no_foreign_row(world, client):
+    """Bundle cases, appointments, queue, rectifications, reviews, assessment runs and entries, budget
+    projects: A's lists carry none of B's objects (and A's own rows are there)."""
+    a, b = world["a"], world["b"]
+    users = {
+        "staff": a.staff,
+        "hall": a.other.hall_staff,
+        "assessor": a.other.assessors,
+        "applicant": [a.citizen, a.enterprise],
+    }
+    requester = Requester()
+    for group, names in OTHER_LISTS.items():
+        for user in users[group]:
+            for name in names:
+                response = requester.send(user, name, {}, "GET")[1]
+                assert response.status_code in (200, 403), (user.username, name, response.status_code)
+                assert _foreign_in(_body(response), b) == [], (user.username, name)
+    head, assessor = a.staff[2], a.other.assessors[0]
+    assert a.other.project.name in _body(requester.send(head, "workbench:budget_list", {}, "GET")[1])
+    assert a.other.review_number in _body(requester.send(head, "workbench:rectification_list", {}, "GET")[1])
+    entries = _body(requester.send(assessor, "workbench:assessment_entries", {}, "GET")[1])
+    assert a.other.entry.reason in entries
 
 
 def test_the_dashboard_export_and_drilldown_stay_within_the_department(world, client):

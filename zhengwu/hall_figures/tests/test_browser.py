@@ -70,7 +70,7 @@ def test_a_booked_citizen_checks_in_is_called_shown_on_the_board_and_the_clerk_o
     # 1. Monday: the citizen books Tuesday 09:30 on a phone
     with clock.frozen(at("2026-11-02", 10)):
         phone.goto(f"{base}/account/login/?next=/appointments/")
-        phone.fill("input[name=username]", citizen.username)
+        phone.fill("input[name=username]", citizen.phone)
         phone.fill("input[name=password]", CITIZEN_PASSWORD)
         phone.click("form button[type=submit]")
         phone.wait_for_url(f"{base}/appointments/")

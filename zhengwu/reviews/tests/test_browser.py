@@ -54,7 +54,7 @@ def test_a_bad_review_is_verified_rectified_called_back_and_shows_in_the_statist
     # The citizen, on a phone, rates the case from its page: 非常不满意 with a comment.
     with clock.frozen(at("2026-04-01", 15)):
         phone.goto(f"{base}/account/login/?next=/my/cases/{case.number}/")
-        phone.fill("input[name=username]", citizen.username)
+        phone.fill("input[name=username]", citizen.phone)
         phone.fill("input[name=password]", CITIZEN_PASSWORD)
         phone.click("form button[type=submit]")
         phone.wait_for_url(f"{base}/my/cases/{case.number}/")

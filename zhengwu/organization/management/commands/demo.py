@@ -66,7 +66,6 @@ from zhengwu.organization.demo_data import (
     OFFICE_HOURS,
     PASSWORD_ENV,
     REGIONS,
-    SUPERUSER,
     UNITS,
     WINDOWS,
     UnitRow,
@@ -76,6 +75,7 @@ from zhengwu.organization.demo_data import (
     hall_name,
 )
 from zhengwu.organization.models import Department, Region, ServiceHall, User, Window
+from zhengwu.organization.selectors import citizen_get_by_phone
 from zhengwu.reviews.demo_data import demo_reviews_generate
 from zhengwu.reviews.models import Rectification, Review
 
@@ -221,26 +221,19 @@ class DemoLoader:
                         self._opens(user),
                     )
                 )
-        admin = User.objects.filter(username=SUPERUSER).first()
-        if admin is None:
-            admin = User.objects.create(
-                username=SUPERUSER,
-                full_name="演示超级管理员",
-                is_superuser=True,
-                is_staff=True,
-                password=hashed,
-            )
-            created += 1
-        self.users[SUPERUSER] = admin
-        self.accounts.append((SUPERUSER, admin.full_name, "超级用户", "全部数据", self._opens(admin)))
         for phone, name, id_number in CITIZENS:
-            citizen = User.objects.filter(username=phone).first()
+            # Found by the number's blind index: a citizen's username is opaque, the number encrypted.
+            citizen = citizen_get_by_phone(phone=phone)
             if citizen is None:
                 applicant = services.applicant_register(
                     kind="person", name=name, id_number=id_number, today=clock.today(), phone=phone
                 )
                 citizen = User.objects.create(
-                    username=phone, full_name=name, phone=phone, applicant=applicant, password=hashed
+                    username=services.citizen_username_new(),
+                    full_name=name,
+                    phone=phone,
+                    applicant=applicant,
+                    password=hashed,
                 )
                 created += 1
             self.accounts.append((phone, name, "网上办事群众", "本人办件（门户登录）", self._opens(citizen)))

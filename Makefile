@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup serve lint format typecheck bench drill reliability clean
+.PHONY: demo test setup serve lint format typecheck bench drill reliability load fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,13 +55,28 @@ DRILL_CASES ?= 1000
 drill: setup
 	$(BIN)/zhengwu drill --cases $(DRILL_CASES)
 
-# Fault tests (SECURITY.md rows 10, 12, 14; docs/reliability.md) against live gunicorn and the whole API,
+# Fault tests (SECURITY.md rows 10, 12, 14, 15; docs/reliability.md) against live gunicorn and the whole API,
 # on SQLite and then on PostgreSQL (temporary databases). Full sizes; RELIABILITY_SCALE=ci gives the
 # reduced ones CI runs. Exit code 5 (nothing collected, e.g. after a -k filter) is not a failure.
 RELIABILITY_PG ?= postgres://postgres@127.0.0.1:5432/zhengwu_reliability
 reliability: setup
 	$(BIN)/pytest -q -p no:xdist -m reliability reliability $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	DATABASE_URL=$(RELIABILITY_PG) $(BIN)/pytest -q -p no:xdist -m reliability reliability $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+# Load on two cores (SECURITY.md row 23, docs/reliability.md): Locust, 50 users for 10 minutes over 100,000 demo
+# cases against gunicorn with 3 workers, on SQLite and then on PostgreSQL; fails on any error, any "database is
+# locked" or a p95 over budget. LOAD_ARGS passes options, e.g. LOAD_ARGS="--duration 2m --cases 20000".
+LOAD_ARGS ?=
+load: setup
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+	DATABASE_URL=$(RELIABILITY_PG) $(BIN)/python -m bench.load $(LOAD_ARGS)
+
+# Parser fuzzing (SECURITY.md row 15, docs/reliability.md): atheris on each parser for FUZZ_SECONDS, nightly.
+# Crash, slow-input (> 1 s) and out-of-memory reproducers are kept under var/fuzz/<target>/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz: setup
+	$(BIN)/python -m fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache

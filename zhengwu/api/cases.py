@@ -39,7 +39,7 @@ from zhengwu.cases.filtersets import StaffCaseFilter
 from zhengwu.catalog.selectors import item_get_for_user, item_public_get
 from zhengwu.common import clock, filestore, idempotency, ratelimit
 from zhengwu.common.errors import DomainError, NotFound
-from zhengwu.common.uploads import SIZE_LIMITS
+from zhengwu.common.uploads import MIME_TYPES, SIZE_LIMITS
 from zhengwu.domain.calendar import CalendarNotAvailable
 from zhengwu.organization.selectors import staff_list
 from zhengwu.organization.services import applicant_register
@@ -689,7 +689,11 @@ class MaterialFileDownloadView(APIView):
             _path("file_id", "文件编号（见办件详情 materials[].files[].id）", OpenApiTypes.INT),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容"),
+            # The file goes out with the type its upload was recognised as (common.uploads.MIME_TYPES).
+            **{
+                (200, mime): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容")
+                for mime in sorted(set(MIME_TYPES.values()))
+            },
             401: ERROR_401,
             404: ERROR_404,
         },

@@ -23,6 +23,7 @@ from zhengwu.api.serializers import ErrorSerializer
 from zhengwu.common import clock, filestore, idempotency, ratelimit
 from zhengwu.common.api import Pagination
 from zhengwu.common.errors import DomainError, NotFound
+from zhengwu.common.uploads import MIME_TYPES
 from zhengwu.domain.hotline_flow import ACTION_LABELS, Action
 from zhengwu.hotline import choices as c
 from zhengwu.hotline import selectors, services, uploads
@@ -423,7 +424,11 @@ class TicketFileDownloadView(APIView):
         "只能下载自己能查看的工单的附件，其他一律 404。",
         parameters=[NUMBER, FILE_ID],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容"),
+            # The file goes out with the type its upload was recognised as (common.uploads.MIME_TYPES).
+            **{
+                (200, mime): OpenApiResponse(OpenApiTypes.BINARY, description="文件内容")
+                for mime in sorted(set(MIME_TYPES.values()))
+            },
             403: ErrorSerializer,
             404: ErrorSerializer,
         },

@@ -156,7 +156,7 @@ class QueueIssueView(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if not ratelimit.allow(
-            "queue_phone", request.META.get("REMOTE_ADDR", ""), limit=ISSUES_PER_10_MINUTES, period=600
+            "queue_phone", ratelimit.client_ip(request), limit=ISSUES_PER_10_MINUTES, period=600
         ):
             return Response(
                 {

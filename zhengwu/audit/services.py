@@ -23,7 +23,7 @@ from django.db import connection, models, transaction
 
 from zhengwu.audit.context import current_request
 from zhengwu.audit.models import AuditEvent, AuditPurgeCutoff, AuditResult
-from zhengwu.common import clock
+from zhengwu.common import clock, ratelimit
 from zhengwu.common.crypto import get_backend
 from zhengwu.common.errors import DomainError
 from zhengwu.domain.masking import mask_id_number, mask_phone
@@ -103,18 +103,11 @@ def compute_hash(event: AuditEvent) -> str:
 
 
 def client_ip(request) -> str:
-    """REMOTE_ADDR, or with REST_FRAMEWORK["NUM_PROXIES"] = n trusted proxies the n-th address from the end
-    of X-Forwarded-For (the one our outermost proxy saw): never an address the client wrote itself."""
+    """The client's address as the rate limits see it (`common.ratelimit.client_ip`: never an address the
+    client wrote itself), cut to the column's length."""
     if request is None:
         return ""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "REST_FRAMEWORK", {}).get("NUM_PROXIES") or 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies > 0 and forwarded:
-        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
-        if addresses:
-            return addresses[-min(proxies, len(addresses))][: _MAX["ip"]]
-    return remote[: _MAX["ip"]]
+    return ratelimit.client_ip(request)[: _MAX["ip"]]
 
 
 def role_of(actor) -> str:

@@ -46,7 +46,7 @@ PUBLIC_STEPS = {
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return ratelimit.client_ip(request)  # behind the trusted proxy, the citizen's address, not the proxy's
 
 
 def _phone(value: str) -> str:

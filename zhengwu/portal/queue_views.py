@@ -32,7 +32,7 @@ SELF_CLASSES = sorted(
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return ratelimit.client_ip(request)  # behind the trusted proxy, the citizen's address, not the proxy's
 
 
 def _is_htmx(request: HttpRequest) -> bool:

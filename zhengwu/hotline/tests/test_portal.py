@@ -53,6 +53,24 @@ def test_progress_is_rate_limited_per_address(client, hotline, monkeypatch):
     assert "查询过于频繁" in client.post("/hotline/progress/", data).content.decode()
 
 
+def test_behind_the_trusted_proxy_each_citizen_has_an_own_progress_limit(
+    client, hotline, monkeypatch, settings
+):
+    monkeypatch.setattr("zhengwu.portal.hotline_views.PROGRESS_PER_MINUTE", 2)
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    ticket = dispatched(hotline)
+    data = {"number": ticket.number, "query_code": ticket.query_code}
+    for _ in range(2):
+        client.post("/hotline/progress/", data, HTTP_X_FORWARDED_FOR="10.0.0.1")
+    assert (
+        "查询过于频繁"
+        in client.post("/hotline/progress/", data, HTTP_X_FORWARDED_FOR="10.0.0.1").content.decode()
+    )
+    assert (
+        "已派单" in client.post("/hotline/progress/", data, HTTP_X_FORWARDED_FOR="10.0.0.2").content.decode()
+    )
+
+
 def test_a_letter_becomes_a_mailbox_ticket_at_the_centre_with_the_writers_consent(client, hotline):
     with clock.frozen(at("2026-09-30 10:00")):
         response = client.post("/hotline/mailbox/write/", _letter(hotline))

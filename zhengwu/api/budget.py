@@ -190,11 +190,16 @@ class MonitoringRequestSerializer(serializers.Serializer):
 # -- views --------------------------------------------------------------------------------------------
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²", which int() refuses (a 500)."""
+    return text.isascii() and text.isdigit()
+
+
 def _project(request: Request, code: str) -> Project:
     qs = selectors.project_list(user=request.user).filter(code=code)
     year = request.query_params.get("year")
     if year:
-        if not year.isdigit():
+        if not _digits(year):
             raise DomainError("invalid_year", "年度应为数字。", {"year": ["年度应为数字。"]})
         qs = qs.filter(year=int(year))
     project = qs.order_by("-year").first()
@@ -218,7 +223,7 @@ class ProjectListView(APIView):
     )
     def get(self, request: Request) -> Response:
         year = request.query_params.get("year")
-        if year and not year.isdigit():
+        if year and not _digits(year):
             raise DomainError("invalid_year", "年度应为数字。", {"year": ["年度应为数字。"]})
         qs = selectors.project_list(user=request.user, year=int(year) if year else None)
         return Response(ProjectBriefSerializer(qs, many=True).data)

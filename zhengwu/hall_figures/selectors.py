@@ -231,7 +231,7 @@ def hall_board(*, hall: ServiceHall, period: Period, now: dt.datetime) -> HallBo
 
 
 def _natural(number: str) -> tuple[int, str]:
-    return (int(number), "") if number.isdigit() else (10**6, number)
+    return (int(number), "") if number.isdecimal() else (10**6, number)
 
 
 def _label(bucket: Any, by_month: bool) -> str:

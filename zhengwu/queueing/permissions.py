@@ -92,7 +92,7 @@ def ticket_get_by_token(token: str) -> QueueTicket:
 def group_get_in_hall(hall: ServiceHall, code_or_id: str | int) -> WindowGroup:
     qs = WindowGroup.objects.filter(hall=hall, is_active=True)
     text = str(code_or_id).strip()
-    group = qs.filter(pk=int(text)).first() if text.isdigit() else qs.filter(code=text.upper()).first()
+    group = qs.filter(pk=int(text)).first() if text.isdecimal() else qs.filter(code=text.upper()).first()
     if group is None:
         raise NotFound("本大厅没有该窗口组。")
     return group

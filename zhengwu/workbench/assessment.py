@@ -459,12 +459,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         scheme = selectors.scheme_get(user=request.user, code=form["scheme"])
         rule = services.scheme_of(scheme).item(item_code)
         found = next((r for r in rule.rules if r.code == rule_code), None) if rule else None
-        if not unit_id.isdigit() or found is None or found.kind not in ENTRY_KIND_FOR:
+        if not unit_id.isdecimal() or found is None or found.kind not in ENTRY_KIND_FOR:
             raise DomainError(
                 "invalid", "请选择参评单位和考核规则。", {"unit": ["请选择"], "rule": ["请选择"]}
             )
         count_text = form["count"].strip() or "1"
-        if not count_text.isdigit():
+        if not count_text.isdecimal():
             raise DomainError("invalid", "次数须为正整数。", {"count": ["次数须为正整数。"]})
         files = [services.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
         entry = services.manual_entry_create(

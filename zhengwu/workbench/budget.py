@@ -75,7 +75,7 @@ def _amount(value: str, field: str, label: str, *, required: bool = True) -> Dec
 
 def _list_context(request: HttpRequest, form: dict[str, str] | None = None) -> dict[str, Any]:
     year = request.GET.get("year", "")
-    year_value = int(year) if year.isdigit() else None
+    year_value = int(year) if year.isdecimal() else None
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
     qs = (
         selectors.project_list(user=request.user, year=year_value)
@@ -122,7 +122,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 "invalid_project", "请选择数据范围内的预算单位。", {"department": ["请选择预算单位。"]}
             )
         year = form.get("year", "")
-        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        if not year.isdecimal() or not 2000 <= int(year) <= 2100:
             raise DomainError("invalid_project", "年度应为四位数字。", {"year": ["年度无效。"]})
         project = services.project_create(
             department=department,

@@ -141,7 +141,7 @@ def _intake_ticket(request: HttpRequest):
     if not raw:
         return None
     try:
-        ticket = queue_permissions.ticket_get_for_user(request.user, int(raw) if raw.isdigit() else 0)
+        ticket = queue_permissions.ticket_get_for_user(request.user, int(raw) if raw.isdecimal() else 0)
     except NotFound as error:
         raise Http404(error.message) from error
     if (

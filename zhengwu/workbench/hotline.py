@@ -307,9 +307,9 @@ def _split_parts(request: HttpRequest) -> list[tuple[Department | None, str]]:
         for department_id, content in zip(ids, contents, strict=False)
         if department_id.strip() or content.strip()
     ]
-    wanted = {int(pk) for pk, _content in rows if pk.isdigit()}
+    wanted = {int(pk) for pk, _content in rows if pk.isdecimal()}
     found = Department.objects.select_related("region").in_bulk(wanted)
-    return [(found.get(int(pk)) if pk.isdigit() else None, content) for pk, content in rows]
+    return [(found.get(int(pk)) if pk.isdecimal() else None, content) for pk, content in rows]
 
 
 @require_POST

@@ -74,7 +74,7 @@ def call_next(request: HttpRequest) -> HttpResponse:
 
 def _version(request: HttpRequest) -> int | None:
     raw = (request.POST.get("version") or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 @never_cache
@@ -99,7 +99,7 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
         elif action == "transfer":
             code = (request.POST.get("to_group") or "").strip()
             group = WindowGroup.objects.filter(
-                hall=ticket.hall_id, is_active=True, pk=code if code.isdigit() else 0
+                hall=ticket.hall_id, is_active=True, pk=code if code.isdecimal() else 0
             ).first()
             if group is None:
                 raise DomainError(

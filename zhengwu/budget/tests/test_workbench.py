@@ -218,3 +218,9 @@ def test_the_whole_flow_through_the_forms(client, county):
 
         printable = client.get(url("budget_print", project)).content.decode()
         assert "no-print" in printable and "三、绩效自评" in printable and "已审核" in printable
+
+
+@pytest.mark.parametrize("year", ["²", "99999999999999999999", "２０２６"])
+def test_a_year_filter_that_is_no_usable_number_lists_without_a_server_error(client, county, year):
+    client.force_login(county.head)
+    assert client.get(LIST, {"year": year}).status_code == 200

@@ -14,11 +14,12 @@ from typing import Any
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhengwu.api.permissions import STAFF
 from zhengwu.api.serializers import ErrorSerializer
 from zhengwu.budget import selectors, services
 from zhengwu.budget.models import Monitoring, Project, SelfEvaluation
@@ -32,15 +33,6 @@ ERROR_401 = OpenApiResponse(ErrorSerializer, description="未登录或令牌无�
 ERROR_403 = OpenApiResponse(ErrorSerializer, description="非工作人员，或角色不能执行此操作")
 ERROR_404 = OpenApiResponse(ErrorSerializer, description="预算项目不存在或不在数据范围内")
 
-
-class IsStaff(permissions.BasePermission):
-    message = "仅限工作人员使用。"
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and not request.user.applicant_id)
-
-
-STAFF = [permissions.IsAuthenticated, IsStaff]
 
 CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="项目编码")
 YEAR = OpenApiParameter(

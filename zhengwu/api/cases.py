@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zhengwu.api import case_serializers as cs
+from zhengwu.api.permissions import STAFF
 from zhengwu.api.serializers import ErrorSerializer
 from zhengwu.cases import choices as c
 from zhengwu.cases import permissions as case_permissions
@@ -76,16 +77,6 @@ def _path(name: str, description: str, type_: Any = OpenApiTypes.STR) -> OpenApi
 NUMBER = _path("number", "办件编号，如 430903-20260428-000001")
 
 
-class IsStaff(permissions.BasePermission):
-    """Staff accounts only: a citizen's 网上办事 account has an applicant and no scope."""
-
-    message = "仅限工作人员使用。"
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and not request.user.applicant_id)
-
-
-STAFF = [permissions.IsAuthenticated, IsStaff]
 SIGNED_IN = [permissions.IsAuthenticated]
 
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zhengwu.api.permissions import STAFF
 from zhengwu.api.serializers import ErrorSerializer
 from zhengwu.common import clock, filestore, idempotency, ratelimit
 from zhengwu.common.api import Pagination
@@ -32,16 +33,6 @@ from zhengwu.organization.models import Department, Region
 
 TAG = "12345热线"
 TAG_PUBLIC = "公开查询"
-
-
-class IsStaff(permissions.BasePermission):
-    message = "仅限工作人员使用。"
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and not request.user.applicant_id)
-
-
-STAFF = [permissions.IsAuthenticated, IsStaff]
 
 
 class TicketListSerializer(serializers.Serializer):

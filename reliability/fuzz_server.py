@@ -18,7 +18,7 @@ schema it is to be tested against.
 It then serves until SIGINT or SIGTERM, and removes the installation (drops the database) on the way
 out. `reliability/api_fuzz_cli.sh` runs `schemathesis run --checks all` once per role against it.
 
-`seed` makes what the in-process fuzz run (`test_api_fuzz.fixture_data`) makes: a county with a
+`seed` makes, through `seed_world()` (which the in-process fuzz run uses too), a county with a
 published item, one case received at the window and one accepted, a citizen account, a window clerk,
 an approver, a supervisor and the three administrators, and an API token for each.
 """
@@ -49,12 +49,8 @@ ROLES = (
 )
 
 
-def seed() -> dict[str, Any]:
-    import django
-
-    django.setup()
-    from django.db import transaction
-
+def seed_world() -> dict[str, Any]:
+    """The world of every row-14 run (in-process and CLI): {"tokens": {role: key}, "item": code}."""
     from zhengwu.accounts.services import token_create
     from zhengwu.cases.tests.factories import accepted_case, make_case, make_citizen, make_county
     from zhengwu.catalog.tests.factories import make_item
@@ -62,23 +58,32 @@ def seed() -> dict[str, Any]:
     from zhengwu.organization.choices import Role
     from zhengwu.organization.tests.factories import UserFactory
 
+    county = make_county()
+    item = make_item(department=county.department)
+    make_case(county, item=item, now=clock.now())
+    accepted_case(county, item=item, day=clock.today().isoformat())
+    users = {
+        "citizen": make_citizen(),
+        "window_clerk": county.clerk,
+        "approver": county.approver,
+        "supervisor": county.supervisor,
+    }
+    for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        users[role.value] = UserFactory(department=county.department, roles=[role], scope=[county.region])
+    return {
+        "tokens": {role: token_create(user=user)[1] for role, user in users.items()},
+        "item": item.implementation_code,
+    }
+
+
+def seed() -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.db import transaction
+
     with transaction.atomic():
-        county = make_county()
-        item = make_item(department=county.department)
-        make_case(county, item=item, now=clock.now())
-        accepted_case(county, item=item, day=clock.today().isoformat())
-        users = {
-            "citizen": make_citizen(),
-            "window_clerk": county.clerk,
-            "approver": county.approver,
-            "supervisor": county.supervisor,
-        }
-        for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
-            users[role.value] = UserFactory(department=county.department, roles=[role], scope=[county.region])
-        return {
-            "tokens": {role: token_create(user=user)[1] for role, user in users.items()},
-            "item": item.implementation_code,
-        }
+        return seed_world()
 
 
 def _seed_site(site) -> dict[str, Any]:

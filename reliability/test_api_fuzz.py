@@ -77,27 +77,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fixture_data(db):
-    """A county with a published item, staff of every role, a citizen and a few cases in several states."""
-    from zhengwu.accounts.services import token_create
-    from zhengwu.cases.tests.factories import accepted_case, make_case, make_citizen, make_county
-    from zhengwu.catalog.tests.factories import make_item
-    from zhengwu.common import clock
-    from zhengwu.organization.choices import Role
-    from zhengwu.organization.tests.factories import UserFactory
+    """A county with a published item, staff of every role, a citizen and a few cases in several states:
+    {role: API token}."""
+    from reliability.fuzz_server import seed_world
 
-    county = make_county()
-    item = make_item(department=county.department)
-    make_case(county, item=item, now=clock.now())
-    accepted_case(county, item=item, day=clock.today().isoformat())
-    users = {
-        "citizen": make_citizen(),
-        "window_clerk": county.clerk,
-        "approver": county.approver,
-        "supervisor": county.supervisor,
-    }
-    for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
-        users[role.value] = UserFactory(department=county.department, roles=[role], scope=[county.region])
-    return {role: token_create(user=user)[1] for role, user in users.items()}
+    return seed_world()["tokens"]
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from reliability import harness
+from reliability import fuzz_server, harness
 
 EXAMPLES = harness.scaled(full=50, ci=1)
 CHECKS = [
@@ -60,16 +60,7 @@ CHECKS = [
 ROLES = (
     os.environ.get("RELIABILITY_ROLES", "").split(",")
     if os.environ.get("RELIABILITY_ROLES")
-    else [
-        "citizen",
-        "window_clerk",
-        "approver",
-        "supervisor",
-        "system_admin",
-        "security_admin",
-        "audit_admin",
-        "anonymous",
-    ]
+    else [*fuzz_server.ROLES, "anonymous"]
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 import time_machine
+from django.conf import global_settings
+from django.contrib.auth import hashers
+from django.utils.encoding import force_bytes
 from django_otp.oath import TOTP
 
 from zhengwu.organization.choices import Role
@@ -46,3 +50,20 @@ def totp_code(device, *, at: float | None = None) -> str:
 
 def sign_in(client, username: str, password: str = PASSWORD, **extra):
     return client.post("/workbench/login/", {"username": username, "password": password}, **extra)
+
+
+@pytest.fixture
+def pbkdf2_calls(settings, monkeypatch):
+    """The deployed hashers, with PBKDF2 recorded (and made cheap); the list of iteration counts."""
+    import zhengwu.config.settings as deployed
+
+    settings.PASSWORD_HASHERS = list(getattr(deployed, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS))
+    assert hashers.get_hasher().algorithm == "pbkdf2_sha256"
+    calls: list[int] = []
+
+    def recorded(password, salt, iterations, dklen=0, digest=None):
+        calls.append(iterations)
+        return hashlib.sha256(force_bytes(password) + b"|" + force_bytes(salt) + b"|%d" % iterations).digest()
+
+    monkeypatch.setattr(hashers, "pbkdf2", recorded)
+    return calls

@@ -7,13 +7,10 @@ unknown number gets the answer, and costs the hash, of a wrong password; the aud
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pytest
-from django.conf import global_settings
 from django.contrib.auth import hashers
-from django.utils.encoding import force_bytes
 
 from zhengwu.accounts.identity import LOCKOUT_MOBILE_PREFIX, lockout_key, typed_mobile
 from zhengwu.audit.models import AuditEvent
@@ -69,23 +66,6 @@ def test_text_with_letters_is_a_username_not_a_number():
     assert typed_mobile("wang13912345678") is None
     assert typed_mobile("139123456789") is None  # twelve digits
     assert typed_mobile("23912345678") is None
-
-
-@pytest.fixture
-def pbkdf2_calls(settings, monkeypatch):
-    """The deployed hashers with PBKDF2 replaced by a cheap recorder; the list of iteration counts."""
-    import zhengwu.config.settings as deployed
-
-    settings.PASSWORD_HASHERS = list(getattr(deployed, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS))
-    assert hashers.get_hasher().algorithm == "pbkdf2_sha256"
-    calls: list[int] = []
-
-    def recorded(password, salt, iterations, dklen=0, digest=None):
-        calls.append(iterations)
-        return hashlib.sha256(force_bytes(password) + b"|" + force_bytes(salt) + b"|%d" % iterations).digest()
-
-    monkeypatch.setattr(hashers, "pbkdf2", recorded)
-    return calls
 
 
 def test_an_unknown_number_costs_exactly_the_one_hash_of_a_wrong_password(client, citizen, pbkdf2_calls):

@@ -12,12 +12,8 @@ username, known or not, runs none. `reliability/test_login_timing.py` measures t
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
-from django.conf import global_settings
 from django.contrib.auth import hashers
-from django.utils.encoding import force_bytes
 
 from zhengwu.accounts.tests.conftest import PASSWORD
 from zhengwu.organization.choices import Role
@@ -26,23 +22,6 @@ from zhengwu.organization.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 WRONG = "Zw!wrong-pass-2026"
 ENTRY_POINTS = ["/workbench/login/", "/account/login/", "/api/v1/auth/token/"]
-
-
-@pytest.fixture
-def pbkdf2_calls(settings, monkeypatch):
-    """The deployed hashers, with PBKDF2 recorded (and made cheap); the list of iteration counts."""
-    import zhengwu.config.settings as deployed
-
-    settings.PASSWORD_HASHERS = list(getattr(deployed, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS))
-    assert hashers.get_hasher().algorithm == "pbkdf2_sha256"
-    calls: list[int] = []
-
-    def recorded(password, salt, iterations, dklen=0, digest=None):
-        calls.append(iterations)
-        return hashlib.sha256(force_bytes(password) + b"|" + force_bytes(salt) + b"|%d" % iterations).digest()
-
-    monkeypatch.setattr(hashers, "pbkdf2", recorded)
-    return calls
 
 
 @pytest.fixture
